@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from practice.models import age_on
+
+
+class ClientStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DISCHARGED = "discharged", "Discharged"
+
+
+class Client(models.Model):
+    """A person in care. Discharged, never deleted (retention)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mrn = models.CharField("MRN", max_length=20, unique=True)
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    pronouns = models.CharField(max_length=40, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    discharge_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name", "id"]
+        permissions = [
+            ("view_clinical", "Can read the clinical record of the client"),
+            ("document_care", "Can write clinical documentation for the client"),
+            ("manage_care_team", "Can assign clinicians to care teams"),
+            ("view_billing", "Can read billing data of the client"),
+        ]
+        indexes = [
+            models.Index(fields=["legal_last_name", "legal_first_name"]),
+            models.Index(fields=["date_of_birth"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="active", discharge_date__isnull=True)
+                | Q(status="discharged", discharge_date__isnull=False),
+                name="client_discharge_date_matches_status",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.mrn})"
+
+    @property
+    def legal_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def display_name(self) -> str:
+        """Preferred first name with the legal last name, as staff address them."""
+        first = self.preferred_name or self.legal_first_name
+        return f"{first} {self.legal_last_name}"
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.date_of_birth, on or timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        from practice.models import PracticeSettings
+
+        return self.age() < PracticeSettings.load().age_of_majority
+
+
+class CareTeamRole(models.TextChoices):
+    PRIMARY = "primary", "Primary clinician"
+    MEMBER = "member", "Care team"
+    SUPERVISOR = "supervisor", "Supervisor"
+
+
+class CareTeamMember(models.Model):
+    """Membership of a clinician in a client's care team. Creating or removing
+    one goes through clients.services, which grants or revokes the guardian
+    object permissions; never create or delete these rows directly."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="care_team")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_teams"
+    )
+    role = models.CharField(
+        max_length=20, choices=CareTeamRole.choices, default=CareTeamRole.MEMBER
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["role", "clinician__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "clinician"], name="care_team_unique_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on {self.client_id}"
+
+
+class Diagnosis(models.Model):
+    """An ICD-10-CM diagnosis, validated against the official code set."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="diagnoses")
+    code = models.CharField("ICD-10-CM code", max_length=10)
+    description = models.CharField(max_length=300)
+    is_primary = models.BooleanField("primary", default=False)
+    onset_date = models.DateField(null=True, blank=True)
+    resolved_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-is_primary", "resolved_date", "code"]
+        verbose_name_plural = "diagnoses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(is_primary=True, resolved_date__isnull=True),
+                name="diagnosis_one_active_primary",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+    @property
+    def is_covered_mental_health(self) -> bool:
+        """F-codes (ICD-10-CM chapter 5) are the covered mental-health diagnoses."""
+        return self.code.upper().startswith("F")
+
+    @property
+    def is_active(self) -> bool:
+        return self.resolved_date is None
+
+
+class Relationship(models.TextChoices):
+    PARENT = "parent", "Parent"
+    GUARDIAN = "guardian", "Legal guardian"
+    SPOUSE = "spouse", "Spouse / partner"
+    SIBLING = "sibling", "Sibling"
+    CHILD = "child", "Adult child"
+    OTHER_FAMILY = "other_family", "Other family"
+    PHYSICIAN = "physician", "Primary care physician"
+    PSYCHIATRIST = "psychiatrist", "Psychiatrist / prescriber"
+    SCHOOL = "school", "School staff"
+    ATTORNEY = "attorney", "Attorney"
+    CASE_MANAGER = "case_manager", "Case manager"
+    OTHER = "other", "Other"
+
+
+class CollateralContact(models.Model):
+    """Someone related to the client whom the practice may need to talk to."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="collaterals")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    organization = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    fax = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relationship_display()})"
+
+    def active_release_on(self, day: date) -> ReleaseOfInformation | None:
+        for roi in self.releases.all():
+            if roi.is_active_on(day):
+                return roi
+        return None
+
+
+class ReleaseOfInformation(models.Model):
+    """A client's signed authorisation to exchange information with a collateral."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        CollateralContact, on_delete=models.CASCADE, related_name="releases"
+    )
+    signed_date = models.DateField()
+    expires_on = models.DateField()
+    scope = models.CharField(
+        max_length=300, help_text="What may be shared, e.g. attendance and treatment progress."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_date"]
+        verbose_name = "release of information"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gte=models.F("signed_date")),
+                name="roi_expires_after_signed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ROI {self.signed_date}–{self.expires_on}"
+
+    def is_active_on(self, day: date) -> bool:
+        """Signed on or before ``day``, not expired on ``day``, not revoked by then."""
+        if self.signed_date > day or self.expires_on < day:
+            return False
+        return self.revoked_at is None or timezone.localdate(self.revoked_at) > day
+
+    @property
+    def status_label(self) -> str:
+        today = timezone.localdate()
+        if self.revoked_at:
+            return "Revoked"
+        if self.signed_date > today:
+            return "Not yet in effect"
+        if self.expires_on < today:
+            return "Expired"
+        return "Active"

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from clients import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.client_list, name="list"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("new/", views.client_create, name="create"),
+    path("<uuid:client_uuid>/", views.chart, name="chart"),
+    path("<uuid:client_uuid>/edit/", views.client_edit, name="edit"),
+    path("<uuid:client_uuid>/discharge/", views.discharge, name="discharge"),
+    path("<uuid:client_uuid>/care-team/", views.care_team, name="care_team"),
+    path(
+        "<uuid:client_uuid>/care-team/<int:member_id>/remove/",
+        views.care_team_remove,
+        name="care_team_remove",
+    ),
+    path("<uuid:client_uuid>/diagnoses/add/", views.diagnosis_add, name="diagnosis_add"),
+    path(
+        "<uuid:client_uuid>/diagnoses/<uuid:diagnosis_uuid>/resolve/",
+        views.diagnosis_resolve,
+        name="diagnosis_resolve",
+    ),
+    path("<uuid:client_uuid>/contacts/add/", views.collateral_add, name="collateral_add"),
+    path(
+        "<uuid:client_uuid>/contacts/<uuid:contact_uuid>/release/",
+        views.roi_add,
+        name="roi_add",
+    ),
+    path(
+        "<uuid:client_uuid>/releases/<uuid:roi_uuid>/revoke/",
+        views.roi_revoke,
+        name="roi_revoke",
+    ),
+    path("<uuid:client_uuid>/audit/", views.client_audit, name="audit"),
+]

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clients import access, services
+from clients.chart import chart_sections
+from clients.forms import (
+    CareTeamAddForm,
+    ClientForm,
+    CollateralForm,
+    DiagnosisForm,
+    DiagnosisResolveForm,
+    DischargeForm,
+    ReleaseForm,
+    RevokeForm,
+)
+from clients.models import CareTeamMember, ReleaseOfInformation
+from clients.selectors import caseload_for, client_search
+from practice import audit
+from practice.models import AuditAction, AuditEvent
+from practice.permissions import has_role_perm
+
+
+def _contacts_perm_ok(request, client) -> bool:
+    """Collaterals and releases: the front desk and admins practice-wide, or
+    clinicians on the care team."""
+    user = request.user
+    return access.can(user, "clients.add_collateralcontact", client) or access.can(
+        user, access.DOCUMENT, client
+    )
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    include_discharged = request.GET.get("discharged") == "1"
+    qs = client_search(request.user, query, include_discharged)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    if query:
+        # The search text may itself be PHI: record that a search happened and
+        # how many results it gave, not what was typed.
+        audit.record(
+            AuditAction.SEARCH,
+            request=request,
+            object_type="clients.client",
+            detail={"results": page.paginator.count},
+        )
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "page": page,
+            "query": query,
+            "include_discharged": include_discharged,
+            "can_register": has_role_perm(request.user, "clients.add_client"),
+        },
+    )
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    clients = caseload_for(request.user).prefetch_related("diagnoses")
+    page = Paginator(clients, 50).get_page(request.GET.get("page"))
+    return render(request, "clients/caseload.html", {"page": page})
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    if not has_role_perm(request.user, "clients.add_client"):
+        access.deny(request, None, "clients.add_client", not_found=False)
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        client = services.client_register(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"Registered {client.display_name} as {client.mrn}.")
+        return redirect("clients:care_team", client_uuid=client.uuid)
+    return render(request, "clients/client_form.html", {"form": form, "title": "Register a client"})
+
+
+@login_required
+def chart(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid)
+    user = request.user
+    clinical = access.can(user, access.CLINICAL, client)
+    billing = access.can(user, access.BILLING, client)
+    audit.record(AuditAction.VIEW, request=request, obj=client, client=client)
+    context = {
+        "client": client,
+        "care_team": client.care_team.select_related("clinician"),
+        "show_diagnoses": clinical or billing,
+        "diagnoses": client.diagnoses.all() if (clinical or billing) else [],
+        "collaterals": client.collaterals.prefetch_related("releases"),
+        "can_edit": access.can(user, access.EDIT, client),
+        "can_manage_team": access.can(user, access.CARE_TEAM, client),
+        "can_document": access.can(user, access.DOCUMENT, client),
+        "can_contacts": _contacts_perm_ok(request, client),
+        "can_audit": access.can(user, access.AUDIT_TRAIL, client),
+        "sections": chart_sections(request, client),
+        "diagnosis_form": DiagnosisForm(),
+    }
+    return render(request, "clients/chart.html", context)
+
+
+@login_required
+def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.EDIT)
+    form = ClientForm(request.POST or None, instance=client)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            services.client_update(
+                client=form.instance,
+                actor=request.user,
+                request=request,
+                changed=form.changed_data,
+            )
+            messages.success(request, "Demographics saved.")
+        return redirect("clients:chart", client_uuid=client.uuid)
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client, "title": f"Edit {client.display_name}"},
+    )
+
+
+@login_required
+def discharge(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.EDIT)
+    form = DischargeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_discharge(
+                client=client,
+                actor=request.user,
+                on=form.cleaned_data["discharge_date"],
+                request=request,
+            )
+            messages.success(request, f"{client.display_name} is discharged. The record is kept.")
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "clients/discharge.html", {"form": form, "client": client})
+
+
+@login_required
+def care_team(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.CARE_TEAM)
+    form = CareTeamAddForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.care_team_add(
+                client=client,
+                clinician=form.cleaned_data["clinician"],
+                role=form.cleaned_data["role"],
+                actor=request.user,
+                request=request,
+            )
+            messages.success(request, "Care team updated.")
+            return redirect("clients:care_team", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error("clinician", str(exc))
+    members = client.care_team.select_related("clinician")
+    return render(
+        request, "clients/care_team.html", {"client": client, "form": form, "members": members}
+    )
+
+
+@login_required
+@require_POST
+def care_team_remove(request: HttpRequest, client_uuid, member_id: int) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.CARE_TEAM)
+    member = get_object_or_404(CareTeamMember, pk=member_id, client=client)
+    services.care_team_remove(member=member, actor=request.user, request=request)
+    messages.success(request, f"{member.clinician.signature_name} was removed from the care team.")
+    return redirect("clients:care_team", client_uuid=client.uuid)
+
+
+@login_required
+def diagnosis_add(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.DOCUMENT)
+    form = DiagnosisForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_add(
+                client=client,
+                actor=request.user,
+                request=request,
+                code=form.cleaned_data["code"],
+                is_primary=form.cleaned_data["is_primary"],
+                onset_date=form.cleaned_data["onset_date"],
+            )
+            messages.success(request, f"Added {form.cleaned_data['code']}.")
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error("code", str(exc))
+    return render(request, "clients/diagnosis_form.html", {"form": form, "client": client})
+
+
+@login_required
+def diagnosis_resolve(request: HttpRequest, client_uuid, diagnosis_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.DOCUMENT)
+    diagnosis = get_object_or_404(client.diagnoses, uuid=diagnosis_uuid)
+    form = DiagnosisResolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.diagnosis_resolve(
+                diagnosis=diagnosis,
+                actor=request.user,
+                request=request,
+                on=form.cleaned_data["resolved_date"],
+            )
+            messages.success(request, f"{diagnosis.code} marked resolved.")
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error("resolved_date", str(exc))
+    return render(
+        request,
+        "clients/diagnosis_resolve.html",
+        {"form": form, "client": client, "diagnosis": diagnosis},
+    )
+
+
+@login_required
+def collateral_add(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid)
+    if not _contacts_perm_ok(request, client):
+        access.deny(request, client, "clients.add_collateralcontact", not_found=False)
+    form = CollateralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.collateral_add(
+            client=client, actor=request.user, request=request, **form.cleaned_data
+        )
+        messages.success(request, "Contact added. Record a release before sharing information.")
+        return redirect("clients:chart", client_uuid=client.uuid)
+    return render(request, "clients/collateral_form.html", {"form": form, "client": client})
+
+
+@login_required
+def roi_add(request: HttpRequest, client_uuid, contact_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid)
+    if not _contacts_perm_ok(request, client):
+        access.deny(request, client, "clients.add_releaseofinformation", not_found=False)
+    contact = get_object_or_404(client.collaterals, uuid=contact_uuid)
+    form = ReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roi_add(
+                contact=contact, actor=request.user, request=request, **form.cleaned_data
+            )
+            messages.success(request, f"Release recorded for {contact.name}.")
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request, "clients/roi_form.html", {"form": form, "client": client, "contact": contact}
+    )
+
+
+@login_required
+def roi_revoke(request: HttpRequest, client_uuid, roi_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid)
+    if not _contacts_perm_ok(request, client):
+        access.deny(request, client, "clients.change_releaseofinformation", not_found=False)
+    roi = get_object_or_404(
+        ReleaseOfInformation.objects.select_related("contact"),
+        uuid=roi_uuid,
+        contact__client=client,
+    )
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roi_revoke(
+                roi=roi, actor=request.user, request=request, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"Release for {roi.contact.name} revoked.")
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "clients/roi_revoke.html", {"form": form, "client": client, "roi": roi})
+
+
+@login_required
+def client_audit(request: HttpRequest, client_uuid) -> HttpResponse:
+    client = access.get_client_for_user(request, client_uuid, access.AUDIT_TRAIL)
+    events = AuditEvent.objects.filter(client_uuid=client.uuid).order_by("-id")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="practice.auditevent",
+        object_id="client-trail",
+        client=client,
+    )
+    return render(request, "clients/audit.html", {"client": client, "page": page})

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from practice.models import PracticeSettings, User
+from practice.roles import CLINICAL_ROLES, Role
+
+
+class StaffForm(forms.ModelForm):
+    role = forms.ChoiceField(choices=Role.choices)
+    password = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        help_text="Initial password (12+ characters). Leave blank to keep the current one.",
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "credentials",
+            "license_number",
+            "npi",
+            "requires_cosign",
+            "supervisor",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = User.objects.filter(
+            is_active=True, groups__name=Role.SUPERVISOR
+        ).order_by("last_name")
+        self.fields["supervisor"].label_from_instance = lambda u: u.signature_name
+        if self.instance.pk:
+            self.fields["role"].initial = self.instance.role
+        else:
+            self.fields["password"].required = True
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if data.get("requires_cosign") and not data.get("supervisor"):
+            self.add_error("supervisor", "A clinician who needs co-signature needs a supervisor.")
+        if data.get("supervisor") and role not in CLINICAL_ROLES:
+            self.add_error("supervisor", "Only clinicians have clinical supervisors.")
+        if data.get("supervisor") and data.get("supervisor") == self.instance and self.instance.pk:
+            self.add_error("supervisor", "Nobody supervises themselves.")
+        return data
+
+
+class PracticeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PracticeSettings
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "npi",
+            "tax_id",
+            "retention_years",
+            "age_of_majority",
+            "no_show_fee",
+            "late_cancel_fee",
+            "late_cancel_window_hours",
+            "export_expiry_days",
+            "mrn_prefix",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}

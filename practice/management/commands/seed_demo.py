@@ -1,0 +1,48 @@
+"""Create the demo practice: one user per role and about twenty clients.
+
+Idempotent: running it again adds nothing that is already there. The demo
+password comes from DEMO_PASSWORD (scripts/bootstrap generates one).
+"""
+
+import random
+from importlib import import_module
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from practice.demo import DEMO_STAFF, seed_staff
+from practice.models import PracticeSettings
+
+# Each feature app adds its demo records through a seed(users, clients, rng).
+APP_SEEDERS = ["notes.demo", "contacts.demo", "billing.demo"]
+
+
+class Command(BaseCommand):
+    help = "Create a small demo practice (users for every role, ~20 clients)."
+
+    def handle(self, *args, **options):
+        import os
+
+        password = os.environ.get("DEMO_PASSWORD")
+        if not password:
+            raise CommandError("Set DEMO_PASSWORD (scripts/bootstrap writes one to var/local.env).")
+        from clients import demo as clients_demo
+
+        rng = random.Random(20261122)  # noqa: S311 (demo data, the same every time)
+        with transaction.atomic():
+            PracticeSettings.load()
+            users = seed_staff(password)
+            clients = clients_demo.seed(users, rng)
+            for module_name in APP_SEEDERS:
+                try:
+                    module = import_module(module_name)
+                except ModuleNotFoundError as exc:
+                    if exc.name != module_name:
+                        raise
+                    continue
+                module.seed(users, clients, rng)
+        self.stdout.write(self.style.SUCCESS(f"Demo practice ready: {len(clients)} clients."))
+        self.stdout.write("Sign in as any of these (same password for all):")
+        for username, first, last, role, *_ in DEMO_STAFF:
+            self.stdout.write(f"  {username:<12} {first} {last} ({role.label})")
+        self.stdout.write(f"Password: {password}")

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from practice.roles import Role
+
+
+class User(AbstractUser):
+    """A member of the practice's staff. Users are deactivated, never deleted
+    (audit events point at them)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    credentials = models.CharField(
+        max_length=60, blank=True, help_text="As printed after the name, e.g. LCSW or PhD, LP."
+    )
+    license_number = models.CharField(max_length=40, blank=True)
+    npi = models.CharField("NPI", max_length=10, blank=True)
+    requires_cosign = models.BooleanField(
+        default=False,
+        help_text="Pre-licensed clinician: notes need a supervisor's co-signature.",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisees",
+    )
+
+    class Meta:
+        permissions = [("manage_users", "Can create users and assign roles")]
+
+    @property
+    def role(self) -> str | None:
+        """The user's role (first role group by precedence), or None."""
+        names = getattr(self, "_role_names", None)
+        if names is None:
+            names = set(self.groups.values_list("name", flat=True))
+            self._role_names = names
+        for role in Role:
+            if role.value in names:
+                return role.value
+        return None
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else "No role"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def signature_name(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+
+class PracticeSettings(models.Model):
+    """The practice's own settings: one row (pk=1), edited by the practice admin."""
+
+    name = models.CharField(max_length=200, default="Riverbend Counseling Group")
+    address = models.TextField(blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    npi = models.CharField("Group NPI", max_length=10, blank=True, default="")
+    tax_id = models.CharField(max_length=20, blank=True, default="")
+    retention_years = models.PositiveSmallIntegerField(
+        default=7, help_text="Years to keep records after the last service."
+    )
+    age_of_majority = models.PositiveSmallIntegerField(default=18)
+    no_show_fee = models.DecimalField(max_digits=8, decimal_places=2, default=75)
+    late_cancel_fee = models.DecimalField(max_digits=8, decimal_places=2, default=75)
+    late_cancel_window_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Cancellations with less notice than this are late."
+    )
+    export_expiry_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Generated documents are deleted after this many days."
+    )
+    mrn_prefix = models.CharField(max_length=8, default="RB")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "practice settings"
+        verbose_name_plural = "practice settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def load(cls) -> PracticeSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "View"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE_ATTEMPT = "delete_attempt", "Delete attempt"
+    SIGN = "sign", "Sign"
+    COSIGN = "cosign", "Co-sign"
+    EXPORT = "export", "Export"
+    PRINT = "print", "Print"
+    DOWNLOAD = "download", "Download"
+    LOGIN = "login", "Login"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOGOUT = "logout", "Logout"
+    ACCESS_DENIED = "access_denied", "Access denied"
+    PERMISSION_CHANGE = "permission_change", "Permission change"
+    KEY_ROTATION = "key_rotation", "Key rotation"
+    EMERGENCY_ACCESS = "emergency_access", "Emergency access"
+    SEARCH = "search", "Search"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise RuntimeError("Audit events are append-only.")
+
+    def delete(self):
+        raise RuntimeError("Audit events are append-only.")
+
+    _raw_delete = delete
+
+
+class AuditEvent(models.Model):
+    """One append-only row of the audit trail.
+
+    Rows are never updated or deleted: the application has no path for it, and
+    on PostgreSQL a trigger rejects UPDATE and DELETE (migration 0003). Each row
+    stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical row)``, so an
+    edited or removed row breaks the chain (``manage.py verify_audit_chain``).
+    ``detail`` holds ids and reasons, never clinical content.
+    """
+
+    created_at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=30, blank=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_uuid = models.UUIDField(null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["client_uuid", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit events are append-only.")
+
+    def canonical(self) -> bytes:
+        data = {
+            "created_at": self.created_at.isoformat(),
+            "user_id": self.user_id,
+            "username": self.username,
+            "role": self.role,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_uuid": str(self.client_uuid) if self.client_uuid else None,
+            "ip_address": self.ip_address,
+            "user_agent": self.user_agent,
+            "detail": self.detail,
+        }
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.prev_hash.encode() + self.canonical()).hexdigest()
+
+
+def age_on(dob: date, day: date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))

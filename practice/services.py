@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from practice import audit
+from practice.models import AuditAction, User
+from practice.permissions import forget_cached_permissions
+from practice.roles import Role
+
+
+@transaction.atomic
+def user_save(*, form, actor, request=None) -> User:
+    """Create or update a staff user from a validated StaffForm, set the role."""
+    creating = form.instance.pk is None
+    old_role = None if creating else User.objects.get(pk=form.instance.pk).role
+    user = form.save(commit=False)
+    if form.cleaned_data.get("password"):
+        user.set_password(form.cleaned_data["password"])
+    user.save()
+    role = form.cleaned_data["role"]
+    user_set_role(user=user, role=role)
+    audit.record(
+        AuditAction.CREATE if creating else AuditAction.UPDATE,
+        request=request,
+        user=actor,
+        obj=user,
+        detail={"fields": sorted(form.changed_data) if not creating else ["new user"]},
+    )
+    if old_role != role:
+        audit.record(
+            AuditAction.PERMISSION_CHANGE,
+            request=request,
+            user=actor,
+            obj=user,
+            detail={"change": "role", "from": old_role, "to": role},
+        )
+    return user
+
+
+def user_set_role(*, user: User, role: str) -> None:
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*role_groups)
+    user.groups.add(Group.objects.get(name=role))
+    user.__dict__.pop("_role_names", None)
+    forget_cached_permissions(user)

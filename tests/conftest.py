@@ -1,0 +1,126 @@
+"""The people every test can use, after healthchecks' Alice, Bob and Charlie.
+
+- ``alice``: clinician; ``client`` is on her caseload (primary).
+- ``bob``: clinician who is NOT on ``client``'s care team.
+- ``sam``: pre-licensed clinician supervised by ``sue``.
+- ``sue``: supervisor.
+- ``fran``: front desk; ``bill``: biller; ``audrey``: auditor; ``ada``: practice admin.
+- ``root``: a Django superuser with no role (an operator account).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from clients import services as client_services
+from clients.models import CareTeamRole
+from practice.roles import Role
+from tests.factories import ClientFactory, DiagnosisFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(
+        username="alice",
+        first_name="Alice",
+        last_name="Adams",
+        credentials="LCSW",
+        role=Role.CLINICIAN,
+    )
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(
+        username="bob", first_name="Bob", last_name="Brown", credentials="LPC", role=Role.CLINICIAN
+    )
+
+
+@pytest.fixture
+def sue(db):
+    return UserFactory(
+        username="sue", first_name="Sue", last_name="Stone", credentials="PhD", role=Role.SUPERVISOR
+    )
+
+
+@pytest.fixture
+def sam(db, sue):
+    return UserFactory(
+        username="sam",
+        first_name="Sam",
+        last_name="Street",
+        credentials="LPC-A",
+        requires_cosign=True,
+        supervisor=sue,
+        role=Role.CLINICIAN,
+    )
+
+
+@pytest.fixture
+def fran(db):
+    return UserFactory(username="fran", role=Role.FRONT_DESK)
+
+
+@pytest.fixture
+def bill(db):
+    return UserFactory(username="bill", role=Role.BILLER)
+
+
+@pytest.fixture
+def audrey(db):
+    return UserFactory(username="audrey", role=Role.AUDITOR)
+
+
+@pytest.fixture
+def ada(db):
+    return UserFactory(username="ada", role=Role.PRACTICE_ADMIN)
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_record(db, alice, ada):
+    """A client on Alice's caseload with a covered diagnosis."""
+    record = ClientFactory(legal_first_name="Casey", legal_last_name="Zebulon")
+    client_services.care_team_add(
+        client=record, clinician=alice, actor=ada, role=CareTeamRole.PRIMARY
+    )
+    DiagnosisFactory(client=record)
+    return record
+
+
+@pytest.fixture
+def people(alice, bob, sue, sam, fran, bill, audrey, ada, root):
+    return {
+        "alice": alice,
+        "bob": bob,
+        "sue": sue,
+        "sam": sam,
+        "fran": fran,
+        "bill": bill,
+        "audrey": audrey,
+        "ada": ada,
+        "root": root,
+    }
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a test client signed in as that user."""
+
+    def _login(user):
+        http = HttpClient()
+        http.force_login(user)
+        return http
+
+    return _login

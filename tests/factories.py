@@ -1,0 +1,90 @@
+"""factory_boy factories for the records every app's tests need."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from clients.models import (
+    CareTeamMember,
+    Client,
+    CollateralContact,
+    Diagnosis,
+    ReleaseOfInformation,
+)
+from practice.models import User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        self.save()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    mrn = factory.Sequence(lambda n: f"T-{n:06d}")
+    legal_first_name = factory.Faker("first_name")
+    legal_last_name = factory.Faker("last_name")
+    date_of_birth = date(1990, 5, 17)
+    pronouns = "they/them"
+
+
+class DiagnosisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Diagnosis
+
+    client = factory.SubFactory(ClientFactory)
+    code = "F41.1"
+    description = "Generalized anxiety disorder"
+    is_primary = True
+
+
+class CollateralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollateralContact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Faker("name")
+    relationship = "parent"
+    phone = "555-0100"
+
+
+class ReleaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReleaseOfInformation
+
+    contact = factory.SubFactory(CollateralFactory)
+    signed_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=335))
+    scope = "Attendance and progress"
+
+
+__all__ = [
+    "CareTeamMember",
+    "ClientFactory",
+    "CollateralFactory",
+    "DiagnosisFactory",
+    "PASSWORD",
+    "ReleaseFactory",
+    "UserFactory",
+]
