@@ -14,7 +14,7 @@ PROVIDERS = [
     "notes.chart.progress_notes_section",
     "contacts.chart.contact_log_section",
     "clients.chart_appointments.appointments_section",
-    "notes.chart.process_notes_section",
+    "notes.psychotherapy.chart.process_notes_section",
 ]
 
 

@@ -1,9 +1,5 @@
-"""Chart sections contributed by the notes app (filled in with the notes features)."""
+"""Chart section contributed by the notes app (filled in with the notes features)."""
 
 
 def progress_notes_section(request, client):
-    return None
-
-
-def process_notes_section(request, client):
     return None

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "practice",
     "clients",
     "notes",
+    "notes.psychotherapy",
     "contacts",
     "billing",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("practice/settings/", views.practice_settings, name="practice_settings"),
     path("clients/", include("clients.urls")),
     path("notes/", include("notes.urls")),
+    path("process-notes/", include("notes.psychotherapy.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
     path("operator/", admin.site.urls),

@@ -14,7 +14,7 @@ from practice.demo import DEMO_STAFF, seed_staff
 from practice.models import PracticeSettings
 
 # Each feature app adds its demo records through a seed(users, clients, rng).
-APP_SEEDERS = ["notes.demo", "contacts.demo", "billing.demo"]
+APP_SEEDERS = ["notes.demo", "notes.psychotherapy.demo", "contacts.demo", "billing.demo"]
 
 
 class Command(BaseCommand):
