@@ -19,7 +19,7 @@ from clients.forms import (
     ReleaseForm,
     RevokeForm,
 )
-from clients.models import CareTeamMember, ReleaseOfInformation
+from clients.models import CareTeamMember, CareTeamRole, ReleaseOfInformation
 from clients.selectors import caseload_for, client_search
 from practice import audit
 from practice.models import AuditAction, AuditEvent
@@ -90,7 +90,10 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
     audit.record(AuditAction.VIEW, request=request, obj=client, client=client)
     context = {
         "client": client,
-        "care_team": client.care_team.select_related("clinician"),
+        "care_team": sorted(
+            client.care_team.select_related("clinician"),
+            key=lambda m: list(CareTeamRole.values).index(m.role),
+        ),
         "show_diagnoses": clinical or billing,
         "diagnoses": client.diagnoses.all() if (clinical or billing) else [],
         "collaterals": client.collaterals.prefetch_related("releases"),
