@@ -32,6 +32,7 @@ OBJECT_TYPE = "psychotherapy.processnote"
 VIEW = "view_processnote"
 CHANGE = "change_processnote"
 DELETE = "delete_processnote"
+ADD = "add_processnote"
 AUTHOR_PERMISSIONS = (VIEW, CHANGE, DELETE)
 
 
@@ -48,8 +49,8 @@ def _is_author_with(user, note: ProcessNote, codename: str) -> bool:
     return may_write_for(user, note.client)
 
 
-def client_for_author(request, client_uuid: uuid.UUID | str) -> Client:
-    """The client whose process notes the user may list or write, else a 404."""
+def client_for_author(request, client_uuid: uuid.UUID | str, codename: str = VIEW) -> Client:
+    """The client whose process notes the user may list (VIEW) or write (ADD), else a 404."""
     client = Client.objects.filter(uuid=client_uuid).first()
     if client is None:
         raise Http404("No such record.")
@@ -57,7 +58,7 @@ def client_for_author(request, client_uuid: uuid.UUID | str) -> Client:
         deny(
             request,
             client,
-            "psychotherapy.add_processnote",
+            f"psychotherapy.{codename}",
             not_found=True,
             object_type=OBJECT_TYPE,
         )

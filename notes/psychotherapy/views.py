@@ -55,7 +55,7 @@ def note_list(request: HttpRequest, client_uuid) -> HttpResponse:
 @sensitive_variables()
 @login_required
 def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
-    client = access.client_for_author(request, client_uuid)
+    client = access.client_for_author(request, client_uuid, access.ADD)
     try:
         crypto.keyset()
     except crypto.ProcessNoteStoreUnavailable as exc:
