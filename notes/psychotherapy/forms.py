@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+MAX_LENGTH = 20_000
+
+FORM_NOTICE = (
+    "Private process notes: only you can ever read these. Do not record session times, "
+    "medication, diagnoses or test results here — those belong in the progress note."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ProcessNoteForm(forms.Form):
+    session_date = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        label="Session date (optional)",
+        help_text="The session these thoughts relate to. Only the date: no start or stop times.",
+    )
+    text = forms.CharField(
+        label="Private process note",
+        max_length=MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "autocomplete": "off"}),
+        help_text=(
+            "Your own impressions, hypotheses and reflections. No session times, medication, "
+            "diagnoses or test results."
+        ),
+    )
+
+    def clean_session_date(self):
+        value = self.cleaned_data.get("session_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The session date cannot be in the future.")
+        return value
+
+    def clean_text(self):
+        value = self.cleaned_data["text"]
+        if not value.strip():
+            raise forms.ValidationError("Write something, or cancel.")
+        return value

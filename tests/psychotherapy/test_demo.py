@@ -1,0 +1,43 @@
+"""Demo process notes: idempotent, and absent when no key is configured."""
+
+import random
+
+import pytest
+
+from clients import services as client_services
+from clients.models import CareTeamRole
+from notes.psychotherapy import crypto, demo
+from notes.psychotherapy.models import ProcessNote
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_users(alice, sue, ada):
+    return {"clinician": alice, "supervisor": sue, "admin": ada}
+
+
+@pytest.fixture
+def demo_clients(alice, ada):
+    record = ClientFactory()
+    client_services.care_team_add(
+        client=record, clinician=alice, actor=ada, role=CareTeamRole.PRIMARY
+    )
+    return [record, ClientFactory()]
+
+
+def test_seed_writes_two_readable_notes_once(demo_users, demo_clients):
+    demo.seed(demo_users, demo_clients, random.Random(1))
+    demo.seed(demo_users, demo_clients, random.Random(2))
+    notes = list(ProcessNote.objects.all())
+    assert len(notes) == 2
+    assert {n.author for n in notes} == {demo_users["clinician"]}
+    assert {n.client for n in notes} == {demo_clients[0]}
+    assert {crypto.decrypt(n.ciphertext, n.key_id) for n in notes} == set(demo.DEMO_TEXTS)
+
+
+def test_seed_skips_quietly_without_a_key(demo_users, demo_clients, settings):
+    settings.PROCESS_NOTES_KEYS = ""
+    demo.seed(demo_users, demo_clients, random.Random(1))
+    assert not ProcessNote.objects.exists()
