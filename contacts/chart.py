@@ -34,10 +34,13 @@ def minute_totals(notes, start, end) -> dict:
     totals = notes.filter(
         status=NoteStatus.SIGNED, contact_at__gte=lower, contact_at__lt=upper
     ).aggregate(
-        billable=Sum("minutes", filter=Q(billable=True)),
-        non_billable=Sum("minutes", filter=Q(billable=False)),
+        billable_minutes=Sum("minutes", filter=Q(billable=True)),
+        non_billable_minutes=Sum("minutes", filter=Q(billable=False)),
     )
-    return {k: v or 0 for k, v in totals.items()}
+    return {
+        "billable": totals["billable_minutes"] or 0,
+        "non_billable": totals["non_billable_minutes"] or 0,
+    }
 
 
 def contact_log_section(request, client):
