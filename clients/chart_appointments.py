@@ -15,7 +15,9 @@ def appointments_section(request, client):
     if not access.can(request.user, access.VIEW, client):
         return None
     now = timezone.now()
-    base = Appointment.objects.filter(client=client).select_related("clinician")
+    base = Appointment.objects.filter(client=client).select_related(
+        "clinician", "rescheduled_from", "rescheduled_to"
+    )
     upcoming = list(base.filter(start__gte=now).order_by("start")[:10])
     recent = list(
         base.filter(start__lt=now, start__gte=now - timedelta(days=90)).order_by("-start")[:10]

@@ -39,7 +39,8 @@ class _ScheduleNoteForm(forms.Form):
         label="Contact note",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Pre-filled; edit if needed. Signed with your name when saved.",
+        help_text="Pre-filled; edit if needed. The fee decision is added to the note, "
+        "which is signed with your name when saved.",
     )
 
 

@@ -69,7 +69,7 @@ def practice_day(request: HttpRequest) -> HttpResponse:
     day = _day(request)
     lower, upper = _day_bounds(day)
     appointments = Appointment.objects.filter(start__gte=lower, start__lt=upper).select_related(
-        "client", "clinician"
+        "client", "clinician", "rescheduled_from", "rescheduled_to"
     )
     clinicians = _clinicians()
     return _render_day(request, day, appointments, clinicians=clinicians)
@@ -101,7 +101,7 @@ def clinician_day(request: HttpRequest) -> HttpResponse:
     if clinician is not None:
         appointments = Appointment.objects.filter(
             clinician=clinician, start__gte=lower, start__lt=upper
-        ).select_related("client", "clinician")
+        ).select_related("client", "clinician", "rescheduled_from", "rescheduled_to")
         if not manage:
             # Only clients the clinician can still open (removal from a care team hides them).
             visible = access.clients_visible_to(user)
@@ -200,7 +200,10 @@ def cancel(request: HttpRequest, appointment_uuid) -> HttpResponse:
         f"Client cancellations with less than {policy.late_cancel_window_hours} h notice are "
         f"late (fee ${policy.late_cancel_fee}); practice cancellations are never charged."
     )
-    form = CancelForm(request.POST or None)
+    form = CancelForm(
+        request.POST or None,
+        initial={"summary": scheduling.default_summary(appointment, "cancel_client")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             appointment, _, fee = scheduling.appointment_cancel(
@@ -220,7 +223,10 @@ def cancel(request: HttpRequest, appointment_uuid) -> HttpResponse:
 @login_required
 def reschedule(request: HttpRequest, appointment_uuid) -> HttpResponse:
     appointment = get_appointment_for_user(request, appointment_uuid, change=True)
-    form = RescheduleForm(request.POST or None)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={"summary": scheduling.default_summary(appointment, "reschedule")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _, new, _ = scheduling.appointment_reschedule(

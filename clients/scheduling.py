@@ -117,6 +117,14 @@ def default_summary(appointment: Appointment, event: str, fee: FeeDecision | Non
     return text
 
 
+def _with_fee(summary: str, fee: FeeDecision) -> str:
+    """The note always records the fee decision, whatever the desk typed."""
+    summary = summary.strip()
+    if fee.explanation in summary:
+        return summary
+    return f"{summary} {fee.explanation}".strip()
+
+
 def _overlaps(clinician, start: datetime, minutes: int, exclude_pk=None) -> bool:
     end = start + timedelta(minutes=minutes)
     nearby = Appointment.objects.filter(
@@ -239,7 +247,7 @@ def appointment_mark_no_show(
     if now < appointment.start:
         raise SchedulingError("The appointment has not started yet; it cannot be a no-show.")
     fee = no_show_fee(PracticeSettings.load())
-    summary = summary.strip() or default_summary(appointment, "no_show", fee)
+    summary = _with_fee(summary or default_summary(appointment, "no_show"), fee)
     _transition(
         appointment,
         AppointmentStatus.NO_SHOW,
@@ -293,7 +301,7 @@ def appointment_cancel(
         status, event = AppointmentStatus.LATE_CANCEL, "cancel_client"
     else:
         status, event = AppointmentStatus.CANCELLED_CLIENT, "cancel_client"
-    summary = summary.strip() or default_summary(appointment, event, fee)
+    summary = _with_fee(summary or default_summary(appointment, event), fee)
     _transition(
         appointment,
         status,
@@ -360,9 +368,9 @@ def appointment_reschedule(
         request=request,
         now=now,
     )
-    summary = summary.strip() or (
-        default_summary(appointment, "reschedule") + f" New appointment: {_local(new.start)}."
-    )
+    summary = summary.strip() or default_summary(appointment, "reschedule")
+    # The note always says where the appointment went.
+    summary += f" New appointment: {_local(new.start)}. Reschedules are not charged."
     note = _note(
         appointment,
         actor=actor,

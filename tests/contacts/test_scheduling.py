@@ -317,3 +317,19 @@ def test_discharged_client_cannot_be_booked(fran, alice, ada):
             service_type="individual",
             actor=fran,
         )
+
+
+def test_typed_summary_still_records_the_fee_decision(policy, appointment, fran):
+    notice_at = appointment.start - timedelta(hours=2)
+    _, note, fee = scheduling.appointment_cancel(
+        appointment=appointment,
+        actor=fran,
+        by="client",
+        notice_at=notice_at,
+        means=["text"],
+        minutes=2,
+        summary="Client texted: child is sick.",
+        now=notice_at,
+    )
+    assert note.summary.startswith("Client texted: child is sick.")
+    assert "fee of $60.00 applies" in note.summary and fee.late
