@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -90,9 +92,13 @@ def clinician_day(request: HttpRequest) -> HttpResponse:
     manage = has_role_perm(user, MANAGE_SCHEDULE)
     clinician = user
     if manage:
-        wanted = request.GET.get("clinician")
-        clinicians = _clinicians()
-        clinician = clinicians.filter(uuid=wanted).first() if wanted else clinicians.first()
+        try:
+            wanted = uuid.UUID(request.GET.get("clinician", ""))
+        except ValueError:
+            # "Whole practice" (or nothing usable) chosen: the practice view.
+            day = request.GET.get("date", "")
+            return redirect(reverse("clients:schedule") + (f"?date={day}" if day else ""))
+        clinician = _clinicians().filter(uuid=wanted).first()
     elif user.role not in CLINICAL_ROLES:
         access.deny(request, None, MANAGE_SCHEDULE, not_found=False)
     day = _day(request)

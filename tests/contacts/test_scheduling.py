@@ -333,3 +333,15 @@ def test_typed_summary_still_records_the_fee_decision(policy, appointment, fran)
     )
     assert note.summary.startswith("Client texted: child is sick.")
     assert "fee of $60.00 applies" in note.summary and fee.late
+
+
+def test_front_desk_picks_any_clinicians_day(appointment, alice, fran, login):
+    day = timezone.localdate(appointment.start).isoformat()
+    http = login(fran)
+    response = http.get(
+        reverse("clients:schedule_clinician"), {"date": day, "clinician": str(alice.uuid)}
+    )
+    assert appointment.client.display_name in response.content.decode()
+    assert "Alice Adams's day" in response.content.decode()
+    whole = http.get(reverse("clients:schedule_clinician"), {"date": day, "clinician": "x"})
+    assert whole.status_code == 302 and whole.url == f"/clients/schedule/?date={day}"
