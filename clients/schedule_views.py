@@ -36,8 +36,10 @@ def _day(request) -> date:
 
 
 def _day_bounds(day: date):
+    # Both ends built from dates, so a day with a DST change is still one whole day.
     lower = timezone.make_aware(datetime.combine(day, time.min))
-    return lower, lower + timedelta(days=1)
+    upper = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return lower, upper
 
 
 def _render_day(request, day, appointments, *, clinician=None, clinicians=None):
@@ -171,7 +173,9 @@ def _action_page(request, appointment, form, action, fee_preview=None, status=20
 
 def _refused(form, exc) -> None:
     if isinstance(exc, scheduling.SchedulingError):
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        # Booking's "start" is the reschedule form's "new_start".
+        field = "new_start" if exc.field == "start" and "new_start" in form.fields else exc.field
+        form.add_error(field if field in form.fields else None, str(exc))
     else:
         for field, message in exc.errors.items():
             form.add_error(field if field in form.fields else None, message)
@@ -192,6 +196,8 @@ def no_show(request: HttpRequest, appointment_uuid) -> HttpResponse:
             )
         except (scheduling.SchedulingError, ContactNoteRefused) as exc:
             _refused(form, exc)
+            # The service rolled back; drop the status it had set on this instance.
+            appointment.refresh_from_db()
         else:
             messages.success(request, f"Marked no-show. {fee.explanation} Contact note signed.")
             return _back(request, appointment)
@@ -217,6 +223,8 @@ def cancel(request: HttpRequest, appointment_uuid) -> HttpResponse:
             )
         except (scheduling.SchedulingError, ContactNoteRefused) as exc:
             _refused(form, exc)
+            # The service rolled back; drop the status it had set on this instance.
+            appointment.refresh_from_db()
         else:
             messages.success(
                 request,
@@ -240,6 +248,8 @@ def reschedule(request: HttpRequest, appointment_uuid) -> HttpResponse:
             )
         except (scheduling.SchedulingError, ContactNoteRefused) as exc:
             _refused(form, exc)
+            # The service rolled back; drop the status it had set on this instance.
+            appointment.refresh_from_db()
         else:
             start = timezone.localtime(new.start)
             messages.success(

@@ -345,3 +345,22 @@ def test_front_desk_picks_any_clinicians_day(appointment, alice, fran, login):
     assert "Alice Adams's day" in response.content.decode()
     whole = http.get(reverse("clients:schedule_clinician"), {"date": day, "clinician": "x"})
     assert whole.status_code == 302 and whole.url == f"/clients/schedule/?date={day}"
+
+
+def test_reschedule_into_the_past_shows_the_error_beside_the_new_start(appointment, fran, login):
+    past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = login(fran).post(
+        reverse("clients:appointment_reschedule", args=[appointment.uuid]),
+        {
+            "new_start": past,
+            "notice_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "means": ["phone"],
+            "minutes": "3",
+            "summary": "Keep me",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "cannot be booked in the past" in body and "Keep me" in body
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.SCHEDULED
