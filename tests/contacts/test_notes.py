@@ -179,14 +179,23 @@ def test_summary_visibility_per_role(
 
 
 def test_biller_sees_billing_fields_but_never_the_summary(
-    client_record, alice, bill, make_note, login
+    client_record, alice, bill, parent, make_note, login
 ):
-    note = make_note(alice, reason="coordination_of_care", billable=True, minutes=25, summary="XYZ")
+    note = make_note(
+        alice,
+        reason="coordination_of_care",
+        billable=True,
+        minutes=25,
+        summary="XYZ",
+        collateral=parent,
+    )
     body = login(bill).get(reverse("contacts:detail", args=[note.uuid])).content.decode()
     assert "XYZ" not in body
+    assert "Pat Rivera" not in body  # billers need minutes, not who was called
     assert "25" in body and "Yes" in body and alice.signature_name in body
     chart = login(bill).get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
-    assert "XYZ" not in chart and "Billable" in chart
+    log = chart.split('id="contact-log"')[1].split("</section>")[0]
+    assert "XYZ" not in chart and "Billable" in log and "Pat Rivera" not in log
 
 
 def test_drafts_are_seen_by_their_author_only(client_record, alice, fran, audrey, make_note, login):
