@@ -364,3 +364,22 @@ def test_reschedule_into_the_past_shows_the_error_beside_the_new_start(appointme
     assert "cannot be booked in the past" in body and "Keep me" in body
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.SCHEDULED
+
+
+def test_booking_page(client_record, alice, fran, bill, login):
+    url = reverse("clients:appointment_book", args=[client_record.uuid])
+    assert login(bill).get(url).status_code == 403
+    start = timezone.localtime() + timedelta(days=2)
+    data = {
+        "clinician": str(alice.pk),
+        "start": start.strftime("%Y-%m-%dT%H:%M"),
+        "duration_minutes": "50",
+        "service_type": "intake",
+    }
+    http = login(fran)
+    assert http.post(url, data).status_code == 302
+    again = http.post(url, data)  # the same slot again
+    body = again.content.decode()
+    assert "Alice Adams already has an appointment at that time." in body
+    assert start.strftime("%Y-%m-%dT%H:%M") in body
+    assert Appointment.objects.get().service_type == "intake"
