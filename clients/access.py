@@ -34,6 +34,8 @@ _REASONS = {
     CARE_TEAM: "Your role cannot change care teams.",
     BILLING: "Your role does not include billing data.",
     AUDIT_TRAIL: "Only auditors and practice admins can read the audit trail.",
+    "clients.manage_schedule": "Only the front desk, practice admins and the client's "
+    "care team can change appointments.",
 }
 
 

@@ -240,3 +240,96 @@ class ReleaseOfInformation(models.Model):
         if self.expires_on < today:
             return "Expired"
         return "Active"
+
+
+class ServiceType(models.TextChoices):
+    """Kinds of session, shared by appointments and progress notes."""
+
+    INDIVIDUAL = "individual", "Individual psychotherapy"
+    FAMILY_WITH_CLIENT = "family_with_client", "Family therapy with client"
+    FAMILY_WITHOUT_CLIENT = "family_without_client", "Family therapy without client"
+    INTAKE = "intake", "Intake / diagnostic evaluation"
+    GROUP = "group", "Group psychotherapy"
+    CRISIS = "crisis", "Crisis psychotherapy"
+
+
+class AppointmentStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "No-show"
+    LATE_CANCEL = "late_cancel", "Late cancellation"
+    CANCELLED_CLIENT = "cancelled_client", "Cancelled by client"
+    CANCELLED_PRACTICE = "cancelled_practice", "Cancelled by practice"
+    RESCHEDULED = "rescheduled", "Rescheduled"
+
+
+class Appointment(models.Model):
+    """One booked session. Status changes go through clients.scheduling, which
+    moves a row out of ``scheduled`` exactly once and writes the matching
+    contact note in the same transaction."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=50)
+    service_type = models.CharField(
+        max_length=30, choices=ServiceType.choices, default=ServiceType.INDIVIDUAL
+    )
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.SCHEDULED
+    )
+    # The new appointment points at the one it replaces.
+    rescheduled_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="rescheduled_to"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the client (or the practice) gave notice of a cancellation/reschedule.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    notice_hours = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    fee_applies = models.BooleanField(default=False)
+    fee_amount = models.DecimalField(max_digits=8, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start", "id"]
+        permissions = [("manage_schedule", "Can book and change any clinician's appointments")]
+        indexes = [
+            models.Index(fields=["clinician", "start"]),
+            models.Index(fields=["start"]),
+            models.Index(fields=["client", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="appointment_duration_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment {self.uuid}"
+
+    @property
+    def end(self):
+        from datetime import timedelta
+
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AppointmentStatus.SCHEDULED
+
+    @property
+    def status_pill(self) -> str:
+        return {
+            AppointmentStatus.SCHEDULED: "pill-info",
+            AppointmentStatus.COMPLETED: "pill-ok",
+            AppointmentStatus.NO_SHOW: "pill-danger",
+            AppointmentStatus.LATE_CANCEL: "pill-danger",
+            AppointmentStatus.CANCELLED_CLIENT: "pill-warn",
+            AppointmentStatus.CANCELLED_PRACTICE: "pill-warn",
+        }.get(self.status, "")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import schedule_views, views
 
 app_name = "clients"
 
@@ -35,4 +35,28 @@ urlpatterns = [
         name="roi_revoke",
     ),
     path("<uuid:client_uuid>/audit/", views.client_audit, name="audit"),
+    # Schedule (appointments); see clients/schedule_views.py.
+    path("schedule/", schedule_views.practice_day, name="schedule"),
+    path("schedule/clinician/", schedule_views.clinician_day, name="schedule_clinician"),
+    path("<uuid:client_uuid>/appointments/new/", schedule_views.book, name="appointment_book"),
+    path(
+        "appointments/<uuid:appointment_uuid>/no-show/",
+        schedule_views.no_show,
+        name="appointment_no_show",
+    ),
+    path(
+        "appointments/<uuid:appointment_uuid>/cancel/",
+        schedule_views.cancel,
+        name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:appointment_uuid>/reschedule/",
+        schedule_views.reschedule,
+        name="appointment_reschedule",
+    ),
+    path(
+        "appointments/<uuid:appointment_uuid>/complete/",
+        schedule_views.complete,
+        name="appointment_complete",
+    ),
 ]

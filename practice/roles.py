@@ -46,6 +46,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.add_releaseofinformation",
         "clients.change_releaseofinformation",
         "clients.view_releaseofinformation",
+        "clients.manage_schedule",
+        "contacts.add_administrative_contactnote",
+        "contacts.view_administrative_contactnote",
     ),
     Role.BILLER: (
         "clients.view_client",
@@ -72,6 +75,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "practice.view_auditevent",
         "practice.manage_users",
         "practice.change_practicesettings",
+        "clients.manage_schedule",
+        "contacts.add_administrative_contactnote",
+        "contacts.view_administrative_contactnote",
     ),
 }
 

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from clients.models import Client
+from contacts.models import ADMINISTRATIVE_REASONS, Means, Reason
+
+CLIENT = "client"
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def local_now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def means_field(**kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Means of communication",
+        choices=Means.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one means of communication."},
+        **kwargs,
+    )
+
+
+def minutes_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Minutes of contact",
+        min_value=1,
+        max_value=24 * 60,
+        error_messages={
+            "invalid": "Minutes must be a positive whole number.",
+            "min_value": "Minutes must be a positive whole number.",
+            "required": "Minutes must be a positive whole number.",
+        },
+        **kwargs,
+    )
+
+
+class ContactNoteForm(forms.Form):
+    contact_at = forms.DateTimeField(
+        label="Date and time of contact",
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        initial=local_now_minute,
+    )
+    person = forms.ChoiceField(label="Person contacted")
+    reason = forms.ChoiceField(choices=Reason.choices)
+    means = means_field()
+    minutes = minutes_field()
+    summary = forms.CharField(
+        label="Summary and outcome",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="What was exchanged and what was decided.",
+    )
+    billable = forms.BooleanField(
+        required=False, help_text="Billable contact needs a clinician author and minutes."
+    )
+    is_emergency = forms.BooleanField(
+        label="Emergency: contact without an active release",
+        required=False,
+        help_text="Only with the reason Crisis. The note is flagged in the chart and audit trail.",
+    )
+    emergency_justification = forms.CharField(
+        label="Emergency justification",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, client: Client, clinical_author: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.collaterals = {str(c.uuid): c for c in client.collaterals.all()}
+        today = timezone.localdate()
+        choices = [(CLIENT, f"{client.display_name} (client)")]
+        for key, c in self.collaterals.items():
+            state = "release active" if c.active_release_on(today) else "no active release"
+            choices.append((key, f"{c.name} ({c.get_relationship_display()}) · {state}"))
+        self.fields["person"].choices = choices
+        if not clinical_author:
+            # The front desk writes administrative notes only, and never billable ones.
+            self.fields["reason"].choices = [
+                (v, label) for v, label in Reason.choices if v in ADMINISTRATIVE_REASONS
+            ]
+            self.fields["reason"].error_messages["invalid_choice"] = (
+                "The front desk writes administrative contact notes only (reschedule, "
+                "cancellation, no-show, records request)."
+            )
+            for name in ("billable", "is_emergency", "emergency_justification"):
+                del self.fields[name]
+
+    def clean_contact_at(self):
+        value = self.cleaned_data["contact_at"]
+        if value > timezone.now():
+            raise forms.ValidationError("The date and time of contact cannot be in the future.")
+        return value
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "contact_at": data["contact_at"],
+            "collateral": self.collaterals.get(data["person"]),
+            "reason": data["reason"],
+            "means": list(data["means"]),
+            "minutes": data["minutes"],
+            "summary": data["summary"],
+            "billable": data.get("billable", False),
+            "is_emergency": data.get("is_emergency", False),
+            "emergency_justification": data.get("emergency_justification", ""),
+        }
+
+    @classmethod
+    def initial_from(cls, note) -> dict:
+        return {
+            "contact_at": note.contact_at,
+            "person": str(note.collateral.uuid) if note.collateral_id else CLIENT,
+            "reason": note.reason,
+            "means": note.means,
+            "minutes": note.minutes,
+            "summary": note.summary,
+            "billable": note.billable,
+            "is_emergency": note.is_emergency,
+            "emergency_justification": note.emergency_justification,
+        }
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
+    )
+
+
+class PeriodForm(forms.Form):
+    contacts_from = forms.DateField(label="From", required=False)
+    contacts_to = forms.DateField(label="To", required=False)
