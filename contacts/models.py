@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.signing import content_hash
+from practice.signing import FrozenRecordError, content_hash
 
 
 class Reason(models.TextChoices):
@@ -63,10 +63,6 @@ def _utc(value) -> str:
 
 def kind_for_reason(reason: str) -> str:
     return Kind.ADMINISTRATIVE if reason in ADMINISTRATIVE_REASONS else Kind.CLINICAL
-
-
-class FrozenRecordError(Exception):
-    """Raised when code tries to change or delete a signed record."""
 
 
 class ContactNote(models.Model):

@@ -12,6 +12,10 @@ from typing import Any
 from django.db import migrations
 
 
+class FrozenRecordError(Exception):
+    """Raised when code tries to change or delete a signed record."""
+
+
 def canonical_json(data: dict[str, Any]) -> bytes:
     """Deterministic JSON: sorted keys, no whitespace, dates as ISO strings."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8")
@@ -47,15 +51,20 @@ CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table}
 
 
 def freeze_signed_rows(
-    table: str, *, locked_when: str, mutable_columns: tuple[str, ...] = ()
+    table: str,
+    *,
+    locked_when: str,
+    mutable_columns: tuple[str, ...] = (),
+    name: str = "",
 ) -> migrations.RunPython:
     """A migration operation: on PostgreSQL, once ``locked_when`` (an SQL
     expression on OLD, e.g. ``OLD.signed_at IS NOT NULL``) holds, the row can no
     longer be deleted and only ``mutable_columns`` may change (e.g. a
     co-signature or the export it was billed in). No-op on SQLite, where the
-    application's own checks are the only guard.
+    application's own checks are the only guard. ``name`` tells apart several
+    such triggers on one table (e.g. a second, stricter one after co-signing).
     """
-    name = f"{table}_frozen_when_signed"
+    name = name or f"{table}_frozen_when_signed"
     mutable = "ARRAY[" + ",".join(f"'{c}'" for c in mutable_columns) + "]"
     create = _TRIGGER.format(name=name, table=table, locked=locked_when, mutable=mutable)
     drop = f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();"

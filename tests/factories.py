@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import factory
 from django.contrib.auth.models import Group
@@ -85,6 +85,36 @@ __all__ = [
     "CollateralFactory",
     "DiagnosisFactory",
     "PASSWORD",
+    "ProgressNoteFactory",
     "ReleaseFactory",
     "UserFactory",
 ]
+
+
+class ProgressNoteFactory(factory.django.DjangoModelFactory):
+    """A draft SOAP note; sign it through notes.services in tests that need one signed."""
+
+    class Meta:
+        model = "notes.ProgressNote"
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    format = "soap"
+    service_date = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+    start_time = time(10, 0)
+    end_time = time(10, 53)
+    service_type = "individual"
+    diagnoses = factory.LazyFunction(
+        lambda: [{"code": "F41.1", "description": "Generalized anxiety disorder"}]
+    )
+    subjective = "Reports worry most days, sleeping five hours."
+    objective = "Alert, anxious affect, good eye contact."
+    assessment = "Anxiety symptoms persist; engaged in treatment."
+    plan = "Continue weekly CBT; practice breathing daily."
+    symptoms = "Excessive worry, insomnia, muscle tension."
+    functional_impairment = "Missed two workdays this month due to worry."
+    progress = "Uses breathing exercise twice a week; worry ratings down from 8 to 6."
+    interventions = factory.LazyFunction(lambda: ["cbt", "psychoeducation"])
+    risk_level = "low"
+    cpt_code = "90837"
+    cpt_suggested = "90837"
