@@ -162,6 +162,9 @@ class NoteForm(forms.Form):
         for dx in note.client.diagnoses.filter(resolved_date__isnull=True):
             choices.setdefault(dx.code, dx.description)
         self.fields["diagnoses"].choices = [(c, f"{c} {d}") for c, d in choices.items()]
+        for name, field in self.fields.items():
+            if field.help_text and not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs["aria-describedby"] = f"id_{name}_help"
 
     @staticmethod
     def initial_from(note: ProgressNote) -> dict:

@@ -210,7 +210,7 @@ def note_sign(request: HttpRequest, note_uuid) -> HttpResponse:
     """Review before signing: what is missing, what blocks, language hints; then sign."""
     view = access.get_progress_note_for_user(request, note_uuid, access.SIGN)
     note = view.note
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.note_sign(
