@@ -42,14 +42,19 @@ def _text(label: str, rows: int = 4, help_text: str = "", **attrs) -> forms.Char
 class NewNoteForm(forms.Form):
     format = forms.ChoiceField(
         label="Note format",
-        choices=NoteFormat.choices,
+        choices=[
+            (NoteFormat.SOAP, "SOAP: Subjective, Objective, Assessment, Plan"),
+            (NoteFormat.DAP, "DAP: Data, Assessment, Plan"),
+            (NoteFormat.BIRP, "BIRP: Behavior, Intervention, Response, Plan"),
+        ],
         widget=forms.RadioSelect,
         initial=NoteFormat.SOAP,
-        help_text="SOAP: Subjective, Objective, Assessment, Plan. DAP: Data, Assessment, Plan. "
-        "BIRP: Behavior, Intervention, Response, Plan.",
     )
     service_type = forms.ChoiceField(choices=ServiceType.choices, initial=ServiceType.INDIVIDUAL)
-    service_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    service_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A session booked for you on this day is linked, with its times.",
+    )
 
 
 class NoteForm(forms.Form):

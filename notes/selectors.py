@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
@@ -36,6 +36,27 @@ def chart_page(user, client, page_number):
     for note in page.object_list:
         note.status_label = note.display_status(note.addenda_count)
     return page
+
+
+def session_to_document(client, author, day):
+    """The author's appointment with the client on ``day`` that has started and
+    has no progress note yet (the session a new note most likely documents)."""
+    from clients.models import Appointment, AppointmentStatus
+
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return (
+        Appointment.objects.filter(
+            client=client,
+            clinician=author,
+            start__gte=start,
+            start__lt=start + timedelta(days=1),
+            start__lte=timezone.now(),
+            status__in=[AppointmentStatus.SCHEDULED, AppointmentStatus.COMPLETED],
+            progress_note__isnull=True,
+        )
+        .order_by("-start")
+        .first()
+    )
 
 
 def stale_drafts_for(user, *, now=None) -> QuerySet[ProgressNote]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,7 @@ from notes import access, language, necessity, services
 from notes.formats import sections_for
 from notes.forms import AddendumForm, NewNoteForm, NoteForm, SignForm
 from notes.models import ProgressNote
-from notes.selectors import dashboard_for
+from notes.selectors import dashboard_for, session_to_document
 from practice import audit
 from practice.models import AuditAction
 
@@ -57,10 +59,15 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
         client_access.deny(request, client, client_access.DOCUMENT, not_found=False)
     form = NewNoteForm(request.POST or None, initial={"service_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        # Link the session booked for that day, and take its times.
+        appointment = session_to_document(client, request.user, data["service_date"])
+        if appointment is not None:
+            start = timezone.localtime(appointment.start)
+            end = start + timedelta(minutes=appointment.duration_minutes)
+            data.update(appointment=appointment, start_time=start.time(), end_time=end.time())
         try:
-            note = services.note_create(
-                client=client, author=request.user, request=request, **form.cleaned_data
-            )
+            note = services.note_create(client=client, author=request.user, request=request, **data)
         except services.NoteRefused as exc:
             _apply_errors(form, exc)
         else:

@@ -248,3 +248,32 @@ def test_supervisor_dashboard_lists_notes_awaiting_their_co_signature(sam_signed
     assert str(sam_signed.uuid) in login(sue).get("/notes/").content.decode()
     services.note_cosign(note=sam_signed, actor=sue)
     assert str(sam_signed.uuid) not in login(sue).get("/clients/caseload/").content.decode()
+
+
+def test_a_new_note_links_the_session_booked_that_day(client_record, alice, fran, login):
+    from clients import scheduling
+
+    start = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=50)
+    if timezone.localdate(start) != timezone.localdate():
+        pytest.skip("too close to midnight for a same-day session")
+    appointment = scheduling.appointment_book(
+        client=client_record,
+        clinician=alice,
+        start=start,
+        duration_minutes=45,
+        service_type="individual",
+        actor=fran,
+        now=start - timedelta(days=1),
+    )
+    login(alice).post(
+        f"/notes/client/{client_record.uuid}/new/",
+        {
+            "format": "soap",
+            "service_type": "individual",
+            "service_date": timezone.localdate().isoformat(),
+        },
+    )
+    note = ProgressNote.objects.get(client=client_record)
+    assert note.appointment == appointment
+    assert note.start_time == start.time() and note.duration_minutes == 45
+    assert note.cpt_suggested == "90834"
