@@ -19,6 +19,7 @@
   let inflight = false;
   let again = false;
   let submitting = false;
+  let rejected = false; // the server refused the last change: it is not stored
 
   function show(text, cls) {
     stateEl.textContent = text;
@@ -68,12 +69,14 @@
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok && data.ok) {
           retryDelay = 2000;
+          rejected = false;
           show("Saved " + data.saved_at, "saved");
           renderHints(data.hints || []);
           if (minutesEl) minutesEl.textContent = data.minutes === null ? "enter start and end time" : data.minutes + " min";
           if (cptEl) cptEl.textContent = data.cpt_suggested || "not billable as psychotherapy";
         } else if (response.status === 400) {
           // A value the server refuses: say which, and wait for the next edit.
+          rejected = true;
           show("Not saved \u2014 " + firstError(data.errors || {}), "failed");
         } else if (response.status === 401) {
           dirty = true;
@@ -116,7 +119,7 @@
   // Dispatched by the idle-timeout script shortly before the session expires.
   document.addEventListener("ehr:session-expiring", function () { save(true); });
   window.addEventListener("beforeunload", function (event) {
-    if (!submitting && (dirty || inflight)) {
+    if (!submitting && (dirty || inflight || rejected)) {
       save(true);
       event.preventDefault();
       event.returnValue = "";

@@ -75,6 +75,7 @@ def test_clinician_writes_autosaves_signs_and_amends_a_soap_note(
 
     # Complete it and sign.
     page.get_by_role("link", name="Complete the note").click()
+    expect(page.locator("form[data-autosave-ready]")).to_have_count(1)  # the script is listening
     page.locator("#id_functional_impairment").fill("Missed two workdays this month.")
     _wait_saved(page)
     page.get_by_role("button", name="Review and sign…").click()
@@ -113,3 +114,27 @@ def test_clinician_writes_autosaves_signs_and_amends_a_soap_note(
     page.get_by_role("link", name=re.compile("Casey Zebulon")).click()
     expect(page.locator("#progress-notes")).to_contain_text("Amended")
     assert_accessible(page)
+
+
+def test_autosave_says_when_it_could_not_save_and_retries(page, sign_in, alice, client_record):
+    from notes import services
+
+    note = services.note_create(client=client_record, author=alice, format="dap")
+    sign_in(alice)
+    page.goto(f"/notes/{note.uuid}/edit/")
+    expect(page.locator("form[data-autosave-ready]")).to_have_count(1)
+    # The network drops: the page says so and keeps trying.
+    page.route("**/autosave/", lambda route: route.abort())
+    page.locator("#id_data").fill("Written while offline.")
+    expect(page.locator("#save-state")).to_have_text("Not saved — retrying")
+    page.unroute("**/autosave/")
+    expect(page.locator("#save-state")).to_have_text(SAVED, timeout=20_000)
+    note.refresh_from_db()
+    assert note.data == "Written while offline."
+    # A value the server refuses is named, and nothing is lost from the page.
+    page.locator("#id_cpt_code").select_option("90837")
+    expect(page.locator("#save-state")).to_contain_text("Give the reason for changing")
+    page.locator("#id_cpt_override_reason").fill("Interactive complexity")
+    expect(page.locator("#save-state")).to_have_text(SAVED)
+    note.refresh_from_db()
+    assert note.cpt_code == "90837" and note.cpt_override_reason == "Interactive complexity"
