@@ -221,6 +221,24 @@ def note_update(
 
 
 @transaction.atomic
+def note_discard(*, note: ProgressNote, actor, request=None) -> None:
+    """The author deletes their own unsigned draft (a signed note is never deleted)."""
+    if note.author_id != actor.pk:
+        raise NoteRefused({None: "Only the author can discard a draft."})
+    deleted, _ = ProgressNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).delete()
+    if not deleted:
+        raise NoteRefused({None: "This note is signed and cannot be discarded."})
+    audit.record(
+        AuditAction.DELETE_ATTEMPT,
+        request=request,
+        user=actor,
+        obj=note,
+        client=note.client,
+        detail={"outcome": "deleted", "status": "draft"},
+    )
+
+
+@transaction.atomic
 def note_sign(
     *,
     note: ProgressNote,

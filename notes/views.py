@@ -252,9 +252,24 @@ def note_sign(request: HttpRequest, note_uuid) -> HttpResponse:
             "hints": _hints(note),
             "cpt": _cpt_context(note),
             "requires_cosign": request.user.requires_cosign,
+            "interventions": note.interventions_labels,
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def note_discard(request: HttpRequest, note_uuid) -> HttpResponse:
+    view = access.get_progress_note_for_user(request, note_uuid, access.EDIT)
+    client = view.note.client
+    try:
+        services.note_discard(note=view.note, actor=request.user, request=request)
+    except services.NoteRefused as exc:
+        messages.error(request, " ".join(exc.errors.values()))
+        return redirect("notes:detail", note_uuid=view.note.uuid)
+    messages.success(request, "Draft discarded.")
+    return redirect("clients:chart", client_uuid=client.uuid)
 
 
 @login_required

@@ -85,10 +85,12 @@ def test_a_draft_exists_only_for_its_author(who, people, team, draft, login):
     assert http.get(f"/notes/{draft.uuid}/sign/").status_code == expected
     response = http.post(f"/notes/{draft.uuid}/autosave/", {})
     assert response.status_code == (400 if who == "alice" else 404)
+    discard = http.post(f"/notes/{draft.uuid}/discard/")
+    assert discard.status_code == (302 if who == "alice" else 404)
     if who != "alice":
         # Outsiders are refused at the client (clients.access), insiders at the note.
         denied = AuditEvent.objects.filter(action="access_denied", user=people[who])
-        assert denied.count() == 4
+        assert denied.count() == 5
         assert denied.filter(object_id=str(draft.uuid)).exists() == (who not in ("bob", "root"))
 
 

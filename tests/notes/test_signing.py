@@ -261,3 +261,20 @@ def test_the_supervisor_sees_the_co_sign_button_the_author_does_not(sam_signed, 
     assert "Co-sign as" in login(sue).get(f"/notes/{sam_signed.uuid}/").content.decode()
     page = login(sam).get(f"/notes/{sam_signed.uuid}/").content.decode()
     assert "Co-sign as" not in page and "Awaiting co-signature" in page
+
+
+def test_the_author_discards_a_draft_never_a_signed_note(client_record, alice, bob, login):
+    draft = ProgressNoteFactory(client=client_record, author=alice)
+    with pytest.raises(services.NoteRefused):
+        services.note_discard(note=draft, actor=bob)
+    assert login(alice).post(f"/notes/{draft.uuid}/discard/").status_code == 302
+    assert not ProgressNote.objects.filter(pk=draft.pk).exists()
+    event = AuditEvent.objects.get(action="delete_attempt", object_id=str(draft.uuid))
+    assert event.detail["outcome"] == "deleted"
+    signed = services.note_sign(
+        note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
+    )
+    assert login(alice).post(f"/notes/{signed.uuid}/discard/").status_code == 403
+    with pytest.raises(services.NoteRefused):
+        services.note_discard(note=signed, actor=alice)
+    assert ProgressNote.objects.filter(pk=signed.pk).exists()
