@@ -46,6 +46,13 @@ def _cpt_context(note: ProgressNote) -> dict:
     return {"minutes": minutes, "suggested": note.cpt_suggested}
 
 
+def _saved_label(note: ProgressNote) -> str:
+    saved = timezone.localtime(note.updated_at)
+    if saved.date() == timezone.localdate():
+        return f"Saved {saved:%H:%M}"
+    return f"Saved {saved:%Y-%m-%d %H:%M}"
+
+
 def _apply_errors(form, exc: services.NoteRefused) -> None:
     for field, message in exc.errors.items():
         form.add_error(field if field in form.fields else None, message)
@@ -117,7 +124,7 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
             "form": form,
             "hints": _hints(note),
             "cpt": _cpt_context(note),
-            "saved_at": timezone.localtime(note.updated_at),
+            "saved_label": _saved_label(note) if status == 200 else "",
         },
         status=status,
     )

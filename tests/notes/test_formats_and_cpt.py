@@ -126,5 +126,6 @@ def test_the_editor_shows_the_refusal_beside_the_reason_and_keeps_the_text(
     html = response.content.decode()
     assert "Give the reason for changing the suggested CPT code (90837)" in html
     assert "Typed just now" in html
+    assert "Not saved — correct the marked fields" in html  # not a stale "Saved"
     note.refresh_from_db()
     assert note.subjective != "Typed just now"
