@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from practice import audit
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus, PracticeSettings
+from practice.pdf import CertificateMissing
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +185,8 @@ def document_job_run(*, job_id: int) -> None:
         return
     try:
         outputs = _builder(job.kind)(job, _set_progress(job.pk))
-    except DocumentRefused as exc:
+    except (DocumentRefused, CertificateMissing) as exc:
+        # Our own words, safe to show (no PHI); a retry would not help.
         document_job_fail(job_id=job.pk, message=str(exc))
         return
     files = {out.key: {**_write(job, out), "order": i} for i, out in enumerate(outputs)}
