@@ -1,5 +1,20 @@
-"""Chart section contributed by the notes app (filled in with the notes features)."""
+"""The progress-note list on the client's chart (newest first, paginated)."""
+
+from __future__ import annotations
+
+from notes import access, selectors
 
 
 def progress_notes_section(request, client):
-    return None
+    user = request.user
+    level = access.read_level(user, client)
+    if level is None:
+        return None
+    page = selectors.chart_page(user, client, request.GET.get("notes_page"))
+    return {
+        "template": "notes/_chart_section.html",
+        "page": page,
+        "level": level,
+        "is_billing": level == access.BILLING,
+        "can_write": access.can_write(user, client),
+    }
