@@ -181,6 +181,38 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def progress_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    from notes import access as note_access
+
+    view = note_access.get_progress_note_for_user(request, note_uuid, note_access.READ)
+    note = view.note
+    if not view.body_visible:
+        client_access.deny(
+            request,
+            note.client,
+            client_access.CLINICAL,
+            not_found=False,
+            object_type="notes.progressnote",
+            object_id=str(note.uuid),
+        )
+    if not note.is_signed:
+        messages.error(request, DRAFT_REFUSAL)
+        return redirect("notes:detail", note_uuid=note.uuid)
+    job = jobs.document_job_start(
+        kind=JobKind.PROGRESS_NOTE_PDF,
+        requested_by=request.user,
+        params={"note": str(note.uuid)},
+        client=note.client,
+        request=request,
+    )
+    jobs.audit_export(
+        request=request, job=job, client=note.client, action=AuditAction.PRINT, note=str(note.uuid)
+    )
+    return redirect("documents:job", job_uuid=job.uuid)
+
+
+@login_required
 def chart_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     form_data = request.POST if request.method == "POST" else None

@@ -172,3 +172,66 @@ def test_make_practice_certificate_creates_refuses_to_overwrite_and_replaces_wit
         pdf.render_pdf("pdf/base.html", {"title": "T", "client": None}), reason="t"
     )
     assert pdf.validate_pdf(signed).intact
+
+
+@pytest.fixture
+def signed_note(alice, client_record):
+    return sign_progress_note(
+        ProgressNoteFactory(client=client_record, author=alice),
+        addenda=[(alice, "Addendum printed with the note.")],
+    )
+
+
+@pytest.mark.parametrize("who", ["alice", "audrey"])
+def test_the_note_page_prints_a_signed_progress_note(
+    who, people, signed_note, login, django_capture_on_commit_callbacks, tmp_path
+):
+    http = login(people[who])
+    detail = http.get(reverse("notes:detail", args=[signed_note.uuid])).content.decode()
+    assert "Print signed PDF" in detail
+    with django_capture_on_commit_callbacks(execute=True):
+        response = http.post(reverse("documents:progress_note_print", args=[signed_note.uuid]))
+    job = DocumentJob.objects.get(requested_by=people[who])
+    assert response.url == reverse("documents:job", args=[job.uuid])
+    data = job_bytes(job)
+    assert_signed_and_tamper_evident(data)
+    assert "Addendum printed with the note." in "\n".join(pdf_pages(data, tmp_path))
+    assert AuditEvent.objects.filter(action=AuditAction.PRINT, object_id=str(job.uuid)).exists()
+
+
+@pytest.mark.parametrize("who,code", [("bob", 404), ("bill", 403), ("fran", 403), ("root", 404)])
+def test_others_cannot_print_a_progress_note(
+    who, code, people, signed_note, login, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(people[who]).post(
+            reverse("documents:progress_note_print", args=[signed_note.uuid])
+        )
+    assert response.status_code == code
+    assert not DocumentJob.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, user=people[who]).exists()
+
+
+def test_a_draft_progress_note_is_refused_at_the_print_button(
+    alice, client_record, login, django_capture_on_commit_callbacks
+):
+    draft = ProgressNoteFactory(client=client_record, author=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(alice).post(
+            reverse("documents:progress_note_print", args=[draft.uuid]), follow=True
+        )
+    assert DRAFT_REFUSAL in response.content.decode()
+    assert not DocumentJob.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["bob", "bill", "fran"])
+def test_contact_note_printing_is_refused_to_those_who_cannot_read_it_in_full(
+    who, people, alice, make_contact_note, login, django_capture_on_commit_callbacks
+):
+    note = make_contact_note(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(people[who]).post(
+            reverse("documents:contact_note_print", args=[note.uuid])
+        )
+    assert response.status_code in (403, 404)
+    assert not DocumentJob.objects.exists()
