@@ -47,10 +47,12 @@ def worker(documents_settings, tmp_path):
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # our own database number only
     db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {
         **os.environ,
         # The worker must see the live test database, not the development one.
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{auth}@{host}/{db['NAME']}",
         "REDIS_URL": REDIS_URL,
         "PRIVATE_FILES_DIR": str(settings.PRIVATE_FILES_DIR),
         "PRACTICE_CERT_FILE": str(settings.PRACTICE_CERT_FILE),
