@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -86,13 +87,17 @@ def test_biller_exports_last_month_and_checks_the_csv_totals(page, sign_in, bill
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download billable sessions (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8")))
+    )
     sessions = [r for r in rows if r["row_type"] == "session"]
     assert len(sessions) == 3
     assert sum(int(r["minutes"]) for r in sessions) == shown_minutes
     with page.expect_download() as download:
         page.get_by_role("link", name="Download contact minutes (CSV)").click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    rows = list(
+        csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8")))
+    )
     assert [int(r["minutes"]) for r in rows if r["row_type"] == "total"] == [shown_contacts]
 
     # A second look at the billing page: nothing left to bill for last month.
