@@ -73,11 +73,18 @@ def _nudge(job: DocumentJob) -> DocumentJob:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    own = DocumentJob.objects.filter(requested_by=request.user)[:50]
+    own = list(DocumentJob.objects.filter(requested_by=request.user)[:50])
+    # Name the client only where the user can still reach them.
+    visible = {
+        c.uuid: c
+        for c in client_access.clients_visible_to(request.user).filter(
+            uuid__in={job.client_uuid for job in own if job.client_uuid}
+        )
+    }
     return render(
         request,
         "documents/job_list.html",
-        {"rows": [(job, _job_title(job)) for job in own]},
+        {"rows": [(job, _job_title(job), visible.get(job.client_uuid)) for job in own]},
     )
 
 

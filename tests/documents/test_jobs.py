@@ -240,3 +240,11 @@ def test_redispatch_leaves_recently_sent_and_finished_jobs_alone(printed, alice)
         dispatched_at=timezone.now() - timedelta(minutes=10)
     )
     assert jobs.document_jobs_redispatch(older_than_seconds=300) == 1
+
+
+def test_my_documents_lists_only_my_own_jobs(alice, bob, printed, login):
+    mine = login(alice).get(reverse("documents:list")).content.decode()
+    assert reverse("documents:job", args=[printed.uuid]) in mine
+    assert "Casey Zebulon" in mine
+    theirs = login(bob).get(reverse("documents:list")).content.decode()
+    assert reverse("documents:job", args=[printed.uuid]) not in theirs
