@@ -53,6 +53,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.BILLER: (
         "clients.view_client",
         "clients.view_billing",
+        "billing.view_billingexport",
+        "billing.add_billingexport",
+        "billing.change_billingexport",
     ),
     Role.AUDITOR: (
         "clients.view_client",
@@ -60,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.view_collateralcontact",
         "clients.view_releaseofinformation",
         "practice.view_auditevent",
+        "practice.export_chart",
     ),
     Role.PRACTICE_ADMIN: (
         "clients.view_client",

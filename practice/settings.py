@@ -181,6 +181,26 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work (celery beat): delete expired documents, re-send jobs that were
+# queued while the broker was down.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-documents": {
+        "task": "practice.tasks.purge_expired_documents",
+        "schedule": 3600.0,
+    },
+    "redispatch-queued-jobs": {
+        "task": "practice.tasks.redispatch_queued_jobs",
+        "schedule": 60.0,
+    },
+}
+# A queued job not picked up by a worker after this many seconds is sent again.
+DOCUMENT_JOB_REDISPATCH_SECONDS = env.int("DOCUMENT_JOB_REDISPATCH_SECONDS", default=300)
+
+# The practice certificate that signs every generated PDF (PAdES). Created by
+# `python manage.py make_practice_certificate`, or a CA-issued one (PEM files).
+PRACTICE_CERT_FILE = Path(env.str("PRACTICE_CERT_FILE", default=str(VAR_DIR / "practice-cert.pem")))
+PRACTICE_KEY_FILE = Path(env.str("PRACTICE_KEY_FILE", default=str(VAR_DIR / "practice-key.pem")))
+PRACTICE_KEY_PASSPHRASE = env_secret("PRACTICE_KEY_PASSPHRASE", "") or ""
 
 # Psychotherapy (process) notes have their own key set, never SECRET_KEY and
 # never the database: comma-separated Fernet keys, newest first.
@@ -193,7 +213,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF rendering logs every step and font; keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Static files are also found in place (no collectstatic needed for the try-out

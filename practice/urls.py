@@ -15,5 +15,6 @@ urlpatterns = [
     path("process-notes/", include("notes.psychotherapy.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
+    path("documents/", include("practice.document_urls")),
     path("operator/", admin.site.urls),
 ]

@@ -124,3 +124,33 @@ def login():
         return http
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def practice_certificate(tmp_path_factory):
+    """A self-signed practice certificate (made once per run) with an encrypted key."""
+    from practice.pdf import make_self_signed_certificate
+
+    folder = tmp_path_factory.mktemp("practice-cert")
+    cert, key = make_self_signed_certificate(
+        common_name="Test Practice", organization="Test Practice", passphrase=b"test-pass"
+    )
+    (folder / "cert.pem").write_bytes(cert)
+    (folder / "key.pem").write_bytes(key)
+    return folder
+
+
+@pytest.fixture
+def documents_settings(settings, practice_certificate, tmp_path):
+    """Signed documents with the tests' certificate, files under a fresh directory,
+    Celery eager (whatever REDIS_URL the environment has)."""
+    settings.PRACTICE_CERT_FILE = practice_certificate / "cert.pem"
+    settings.PRACTICE_KEY_FILE = practice_certificate / "key.pem"
+    settings.PRACTICE_KEY_PASSPHRASE = "test-pass"
+    settings.PRIVATE_FILES_DIR = tmp_path / "private"
+    from practice.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield settings
+    app.conf.task_always_eager = eager

@@ -1,0 +1,338 @@
+"""Billing exports: only signed billable items, totals that match the database
+(and sums computed here independently), marked so a later export skips them,
+voidable and redoable, CSV and XLSX, and nothing of a note's text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from billing.models import BilledItem, BillingExport, FeeScheduleEntry
+from billing.selectors import last_month
+from clients import services as client_services
+from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from tests.documents.helpers import job_bytes
+from tests.documents.signing import sign_progress_note
+from tests.factories import ClientFactory, ProgressNoteFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = "Client disclosed a family secret in session"
+SUMMARY = "Talked with the client's sister about the hospital stay"
+
+
+@pytest.fixture
+def period():
+    return last_month()
+
+
+@pytest.fixture
+def second_client(alice, ada):
+    record = ClientFactory(legal_first_name="Zoë", legal_last_name="Ålvarez")
+    client_services.care_team_add(client=record, clinician=alice, actor=ada, role="primary")
+    return record
+
+
+@pytest.fixture
+def billable(period, alice, sam, sue, ada, client_record, second_client, make_contact_note):
+    """Signed and unsigned items around last month; returns what must be exported."""
+    start, end = period
+    client_services.care_team_add(client=client_record, clinician=sam, actor=ada, role="member")
+
+    def note(author, client, day, begin, finish, cpt="90837", units=1, sign=True, cosigner=None):
+        n = ProgressNoteFactory(
+            client=client,
+            author=author,
+            service_date=day,
+            start_time=begin,
+            end_time=finish,
+            cpt_code=cpt,
+            units=units,
+            subjective=BODY,
+        )
+        return sign_progress_note(n, cosigner=cosigner) if sign else n
+
+    sessions = [
+        # (note, minutes as a person counts them)
+        (note(alice, client_record, start, time(10, 0), time(10, 53)), 53),
+        (
+            note(alice, second_client, start + timedelta(days=5), time(9, 0), time(9, 38), "90834"),
+            38,
+        ),
+        # past midnight: 23:30 -> 00:20 is 50 minutes
+        (note(alice, second_client, end, time(23, 30), time(0, 20), "90834", units=2), 50),
+        (
+            note(
+                sam,
+                client_record,
+                start + timedelta(days=7),
+                time(14, 0),
+                time(14, 45),
+                "90834",
+                cosigner=sue,
+            ),
+            45,
+        ),
+    ]
+    # Not billable: a draft, a note awaiting co-signature, no CPT, outside the period.
+    note(alice, client_record, start + timedelta(days=2), time(10, 0), time(10, 50), sign=False)
+    note(sam, client_record, start + timedelta(days=3), time(10, 0), time(10, 50))
+    note(alice, client_record, start + timedelta(days=4), time(10, 0), time(10, 10), cpt="")
+    note(alice, client_record, end + timedelta(days=1), time(10, 0), time(10, 50))
+    note(alice, client_record, start - timedelta(days=1), time(10, 0), time(10, 50))
+
+    def at(day, hour=12):
+        return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+    contacts = [
+        make_contact_note(alice, minutes=20, billable=True, contact_at=at(start), summary=SUMMARY),
+        make_contact_note(
+            alice, minutes=35, billable=True, contact_at=at(end, 23), client=second_client
+        ),
+        make_contact_note(
+            alice, minutes=12, billable=True, contact_at=at(start + timedelta(days=9))
+        ),
+    ]
+    make_contact_note(alice, minutes=40, billable=False, contact_at=at(start + timedelta(days=1)))
+    make_contact_note(alice, minutes=40, billable=True, sign=False, contact_at=at(start))
+    make_contact_note(alice, minutes=40, billable=True, contact_at=at(end + timedelta(days=1), 0))
+    return {"sessions": sessions, "contacts": contacts}
+
+
+def expected_totals(billable):
+    fees = {e.cpt_code: e.fee for e in FeeScheduleEntry.objects.all()}
+    sessions = [n for n, _ in billable["sessions"]]
+    return {
+        "session_count": len(sessions),
+        "session_minutes": sum(m for _, m in billable["sessions"]),
+        "session_units": sum(n.units for n in sessions),
+        "total_fee": sum((fees[n.cpt_code] * n.units for n in sessions), Decimal("0")),
+        "contact_count": len(billable["contacts"]),
+        "contact_minutes": sum(c.minutes for c in billable["contacts"]),
+    }
+
+
+def start_export(http, period, capture, **extra):
+    start, end = period
+    with capture(execute=True):
+        return http.post(
+            reverse("billing:export_start"),
+            {"start": start.isoformat(), "end": end.isoformat(), **extra},
+        )
+
+
+def test_the_page_shows_the_totals_before_export_and_they_match_independent_sums(
+    bill, billable, period, login
+):
+    expected = expected_totals(billable)
+    start, end = period
+    page = (
+        login(bill)
+        .get(reverse("billing:home"), {"start": start.isoformat(), "end": end.isoformat()})
+        .content.decode()
+    )
+    assert f'data-total="session-count">{expected["session_count"]}<' in page
+    assert f'data-total="session-minutes">{expected["session_minutes"]}<' in page
+    assert f'data-total="session-units">{expected["session_units"]}<' in page
+    assert f'data-total="session-fee">${expected["total_fee"]:.2f}<' in page
+    assert f'data-total="contact-minutes">{expected["contact_minutes"]}<' in page
+    assert BODY not in page and SUMMARY not in page
+
+
+def test_an_export_marks_its_items_and_the_files_match_the_database_to_the_minute(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    http = login(bill)
+    response = start_export(http, period, django_capture_on_commit_callbacks)
+    job = DocumentJob.objects.get(requested_by=bill)
+    assert response.url == reverse("documents:job", args=[job.uuid])
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.error
+    export = BillingExport.objects.get(job_uuid=job.uuid)
+    expected = expected_totals(billable)
+    for field, value in expected.items():
+        assert getattr(export, field) == value, field
+    assert set(BilledItem.objects.filter(export=export).values_list("item_uuid", flat=True)) == {
+        n.uuid for n, _ in billable["sessions"]
+    } | {c.uuid for c in billable["contacts"]}
+
+    raw = job_bytes(job, "sessions-csv")
+    text = raw.decode("utf-8")
+    assert "Ålvarez, Zoë" in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0].startswith("row_type,service_date,client_mrn")
+    items = [r for r in rows if r["row_type"] == "session"]
+    (total,) = [r for r in rows if r["row_type"] == "total"]
+    assert len(items) == expected["session_count"]
+    assert (
+        sum(int(r["minutes"]) for r in items)
+        == expected["session_minutes"]
+        == int(total["minutes"])
+    )
+    assert sum(Decimal(r["fee"]) for r in items) == expected["total_fee"] == Decimal(total["fee"])
+    wrapped = next(r for r in items if r["units"] == "2")
+    assert wrapped["minutes"] == "50" and wrapped["icd10_codes"] == "F41.1"
+    assert {r["credentials"] for r in items} == {"LCSW", "LPC-A"}
+
+    contacts = list(csv.DictReader(io.StringIO(job_bytes(job, "contacts-csv").decode("utf-8"))))
+    contact_items = [r for r in contacts if r["row_type"] == "contact"]
+    assert sum(int(r["minutes"]) for r in contact_items) == expected["contact_minutes"]
+    per_client = {
+        r["client_mrn"]: int(r["minutes"]) for r in contacts if r["row_type"] == "client_total"
+    }
+    assert sum(per_client.values()) == expected["contact_minutes"]
+    assert per_client == {
+        billable["contacts"][0].client.mrn: 32,
+        billable["contacts"][1].client.mrn: 35,
+    }
+    per_clinician = [int(r["minutes"]) for r in contacts if r["row_type"] == "clinician_total"]
+    assert per_clinician == [expected["contact_minutes"]]
+    assert [int(r["minutes"]) for r in contacts if r["row_type"] == "total"] == [
+        expected["contact_minutes"]
+    ]
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(job_bytes(job, "xlsx")))
+    assert book.sheetnames == ["Sessions", "Contact minutes", "Totals"]
+    totals = {row[0]: row[1] for row in book["Totals"].iter_rows(min_row=2, values_only=True)}
+    assert totals["session_minutes"] == expected["session_minutes"]
+    assert totals["contact_minutes"] == expected["contact_minutes"]
+    assert Decimal(str(totals["session_fees"])) == expected["total_fee"]
+
+    for key in ("sessions-csv", "contacts-csv", "xlsx"):
+        blob = job_bytes(job, key)
+        assert BODY.encode() not in blob and SUMMARY.encode() not in blob
+    # The job page shows the same totals before the download.
+    page = http.get(reverse("documents:job", args=[job.uuid])).content.decode()
+    assert f'data-total="session-minutes">{expected["session_minutes"]}<' in page
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, user=bill).exists()
+
+
+def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    http = login(bill)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    first = BillingExport.objects.get()
+    start_export(http, period, django_capture_on_commit_callbacks)
+    second = BillingExport.objects.exclude(pk=first.pk).get()
+    assert second.session_count == 0 and second.contact_minutes == 0
+
+    refused = http.post(reverse("billing:export_void", args=[first.uuid]), {"reason": ""})
+    assert refused.status_code == 400
+    http.post(reverse("billing:export_void", args=[first.uuid]), {"reason": "Wrong payer"})
+    first.refresh_from_db()
+    assert first.status == "voided" and first.void_reason == "Wrong payer"
+    assert not BilledItem.objects.filter(export=first, voided=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        http.post(reverse("billing:export_redo", args=[first.uuid]))
+    redo = BillingExport.objects.order_by("-id").first()
+    assert redo.pk not in (first.pk, second.pk)
+    assert redo.session_minutes == first.session_minutes
+    assert redo.contact_minutes == first.contact_minutes
+    # Voiding twice is refused; the first void stays.
+    http.post(reverse("billing:export_void", args=[first.uuid]), {"reason": "again"})
+    first.refresh_from_db()
+    assert first.void_reason == "Wrong payer"
+
+
+def test_a_retried_export_task_records_the_export_and_its_items_once(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    from practice import jobs
+
+    start_export(login(bill), period, django_capture_on_commit_callbacks)
+    job = DocumentJob.objects.get()
+    DocumentJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    jobs.document_job_run(job_id=job.pk)
+    assert BillingExport.objects.count() == 1
+    assert BilledItem.objects.count() == len(billable["sessions"]) + len(billable["contacts"])
+    assert sorted(p.name for p in jobs.job_dir(job).iterdir()) == [
+        "contacts-csv",
+        "sessions-csv",
+        "xlsx",
+    ]
+
+
+def test_the_clinician_and_client_filters_narrow_the_export(
+    bill, alice, billable, period, second_client, login, django_capture_on_commit_callbacks
+):
+    http = login(bill)
+    start_export(
+        http,
+        period,
+        django_capture_on_commit_callbacks,
+        clinician=str(alice.uuid),
+        client_mrn=second_client.mrn,
+    )
+    export = BillingExport.objects.get()
+    assert export.session_count == 2 and export.session_minutes == 88
+    assert export.contact_minutes == 35
+
+
+@pytest.mark.parametrize("who", ["alice", "sue", "fran", "audrey", "ada", "root"])
+def test_only_billers_reach_billing(
+    who, people, bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    start_export(login(bill), period, django_capture_on_commit_callbacks)
+    export = BillingExport.objects.get()
+    http = login(people[who])
+    assert http.get(reverse("billing:home")).status_code == 403
+    assert start_export(http, period, django_capture_on_commit_callbacks).status_code == 403
+    assert http.get(reverse("billing:export", args=[export.uuid])).status_code == 404
+    assert (
+        http.post(reverse("billing:export_void", args=[export.uuid]), {"reason": "x"}).status_code
+        == 404
+    )
+    assert BillingExport.objects.count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, user=people[who]).count() >= 4
+    )
+
+
+def test_a_biller_cannot_download_an_auditors_export_and_vice_versa(
+    bill, audrey, billable, period, client_record, login, django_capture_on_commit_callbacks
+):
+    start_export(login(bill), period, django_capture_on_commit_callbacks)
+    billing_job = DocumentJob.objects.get(requested_by=bill)
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        login(audrey).post(
+            reverse("documents:chart_export"),
+            {
+                "client": str(client_record.uuid),
+                "start": (today - timedelta(days=60)).isoformat(),
+                "end": today.isoformat(),
+            },
+        )
+    chart_job = DocumentJob.objects.get(requested_by=audrey)
+    assert chart_job.status == JobStatus.DONE
+    assert (
+        login(bill).get(reverse("documents:download", args=[chart_job.uuid, "pdf"])).status_code
+        == 404
+    )
+    assert (
+        login(audrey)
+        .get(reverse("documents:download", args=[billing_job.uuid, "sessions-csv"]))
+        .status_code
+        == 404
+    )
+    # Another biller sees the export's totals but not its files.
+    from practice.roles import Role
+    from tests.factories import UserFactory
+
+    other = UserFactory(role=Role.BILLER)
+    http = login(other)
+    export = BillingExport.objects.get()
+    assert http.get(reverse("billing:export", args=[export.uuid])).status_code == 200
+    assert (
+        http.get(reverse("documents:download", args=[billing_job.uuid, "sessions-csv"])).status_code
+        == 404
+    )
