@@ -383,3 +383,13 @@ def test_booking_page(client_record, alice, fran, bill, login):
     assert "Alice Adams already has an appointment at that time." in body
     assert start.strftime("%Y-%m-%dT%H:%M") in body
     assert Appointment.objects.get().service_type == "intake"
+
+
+def test_booking_form_offers_the_primary_clinician_first(client_record, alice, bob, ada, login):
+    from clients import services as client_services
+
+    client_services.care_team_add(client=client_record, clinician=bob, actor=ada)
+    url = reverse("clients:appointment_book", args=[client_record.uuid])
+    body = login(ada).get(url).content.decode()
+    assert f'<option value="{alice.pk}" selected>' in body
+    assert f'<option value="{bob.pk}">' in body
