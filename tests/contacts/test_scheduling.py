@@ -393,3 +393,16 @@ def test_booking_form_offers_the_primary_clinician_first(client_record, alice, b
     body = login(ada).get(url).content.decode()
     assert f'<option value="{alice.pk}" selected>' in body
     assert f'<option value="{bob.pk}">' in body
+
+
+@pytest.mark.parametrize(
+    "target", ["javascript:alert(1)", "https://evil.example/", "//evil.example/"]
+)
+def test_the_back_link_only_ever_points_at_a_day_view(appointment, fran, login, target):
+    for name in ("appointment_cancel", "appointment_reschedule"):
+        url = reverse(f"clients:{name}", args=[appointment.uuid])
+        body = login(fran).get(url, {"next": target}).content.decode()
+        assert target not in body
+    day = reverse("clients:schedule") + "?date=2030-01-02"
+    body = login(fran).get(url, {"next": day}).content.decode()
+    assert f'href="{day}"' in body
