@@ -70,3 +70,24 @@ def test_admin_and_auditor_pages(page, sign_in, ada, audrey, client_record):
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     _check(page, reverse("clients:chart", args=["00000000-0000-4000-8000-000000000000"]))
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+
+
+def test_reading_works_without_javascript(chromium, live_server, fran, alice, client_record):
+    """Progressive enhancement: with JavaScript off, sign in, find and read a chart."""
+    from tests.factories import PASSWORD
+
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill("fran")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Find by name, MRN or date of birth").fill("Zebulon")
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("link", name="Zebulon, Casey").click()
+        expect(page.get_by_role("heading", name="Casey Zebulon")).to_be_visible()
+        expect(page.get_by_role("heading", name="Contact log")).to_be_visible()
+        expect(page.get_by_text("Alice Adams, LCSW")).to_be_visible()
+    finally:
+        context.close()
