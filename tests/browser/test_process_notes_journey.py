@@ -64,6 +64,9 @@ def test_clinician_writes_a_private_process_note_no_one_else_can_open(
     expect(private.get_by_text("Only you", exact=True)).to_be_visible()
     expect(page.get_by_text(TEXT)).to_have_count(0)
     expect(page.locator("#contact-log")).not_to_contain_text("process note")
+    assert_accessible(page)
+    assert_fits(page, 1280)
+    assert_fits(page, 768)
 
     # The author's list of them.
     private.get_by_role("link", name="All my process notes").click()
@@ -72,6 +75,13 @@ def test_clinician_writes_a_private_process_note_no_one_else_can_open(
     assert_accessible(page)
     assert_fits(page, 768)
     list_url = page.url
+    # Deleting asks first; keeping it changes nothing.
+    page.get_by_role("link", name="Open").click()
+    page.get_by_role("link", name="Delete…").click()
+    expect(page.get_by_role("heading", name="Delete this private process note?")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_text(TEXT)).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     for outsider in (bob, audrey):
