@@ -95,6 +95,9 @@ class ContactNoteForm(forms.Form):
             self.fields["reason"].choices = [("", "Choose a reason…")] + [
                 (v, label) for v, label in Reason.choices if v in ADMINISTRATIVE_REASONS
             ]
+            self.fields[
+                "reason"
+            ].help_text = "Administrative contacts only; a clinician documents clinical ones."
             self.fields["reason"].error_messages["invalid_choice"] = (
                 "The front desk writes administrative contact notes only (reschedule, "
                 "cancellation, no-show, records request)."
