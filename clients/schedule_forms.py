@@ -28,6 +28,10 @@ class AppointmentForm(forms.Form):
             care_teams__client=client, is_active=True
         ).order_by("last_name")
         self.fields["clinician"].label_from_instance = lambda u: u.signature_name
+        # Most bookings are with the primary clinician: offer them first.
+        primary = client.care_team.filter(role="primary", clinician__is_active=True).first()
+        if primary is not None and "clinician" not in self.initial:
+            self.initial["clinician"] = primary.clinician_id
 
 
 class _ScheduleNoteForm(forms.Form):

@@ -147,10 +147,15 @@ def book(request: HttpRequest, client_uuid) -> HttpResponse:
     )
 
 
-def _back(request, appointment):
+def _next(request) -> str:
+    """Where to go back to: only our own day views, never an outside or javascript: URL."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    # Only our own day views, never an outside URL.
-    if target.startswith("/clients/schedule/"):
+    return target if target.startswith("/clients/schedule/") else ""
+
+
+def _back(request, appointment):
+    target = _next(request)
+    if target:
         return redirect(target)
     return redirect("clients:chart", client_uuid=appointment.client.uuid)
 
@@ -165,7 +170,8 @@ def _action_page(request, appointment, form, action, fee_preview=None, status=20
             "form": form,
             "action": action,
             "fee_preview": fee_preview,
-            "next": request.POST.get("next") or request.GET.get("next", ""),
+            # Rendered into the Back link: the same check as for the redirect.
+            "next": _next(request),
         },
         status=status,
     )

@@ -87,6 +87,7 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
     user = request.user
     clinical = access.can(user, access.CLINICAL, client)
     billing = access.can(user, access.BILLING, client)
+    show_collaterals = clinical or access.can(user, "clients.view_collateralcontact", client)
     audit.record(AuditAction.VIEW, request=request, obj=client, client=client)
     context = {
         "client": client,
@@ -96,7 +97,10 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
         ),
         "show_diagnoses": clinical or billing,
         "diagnoses": client.diagnoses.all() if (clinical or billing) else [],
-        "collaterals": client.collaterals.prefetch_related("releases"),
+        # Billers need no collateral names, phone numbers or release scopes (their
+        # role holds no collateral permission); the care team and the desk do.
+        "show_collaterals": show_collaterals,
+        "collaterals": client.collaterals.prefetch_related("releases") if show_collaterals else [],
         "can_edit": access.can(user, access.EDIT, client),
         "can_manage_team": access.can(user, access.CARE_TEAM, client),
         "can_document": access.can(user, access.DOCUMENT, client),

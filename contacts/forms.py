@@ -53,7 +53,11 @@ class ContactNoteForm(forms.Form):
         initial=local_now_minute,
     )
     person = forms.ChoiceField(label="Person contacted")
-    reason = forms.ChoiceField(choices=Reason.choices)
+    # No reason is pre-selected: a silent default ("Reschedule") would be signed unread.
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason…"), *Reason.choices],
+        error_messages={"required": "Choose a reason for the contact."},
+    )
     means = means_field()
     minutes = minutes_field()
     summary = forms.CharField(
@@ -88,9 +92,12 @@ class ContactNoteForm(forms.Form):
         self.fields["person"].choices = choices
         if not clinical_author:
             # The front desk writes administrative notes only, and never billable ones.
-            self.fields["reason"].choices = [
+            self.fields["reason"].choices = [("", "Choose a reason…")] + [
                 (v, label) for v, label in Reason.choices if v in ADMINISTRATIVE_REASONS
             ]
+            self.fields[
+                "reason"
+            ].help_text = "Administrative contacts only; a clinician documents clinical ones."
             self.fields["reason"].error_messages["invalid_choice"] = (
                 "The front desk writes administrative contact notes only (reschedule, "
                 "cancellation, no-show, records request)."

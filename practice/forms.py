@@ -77,3 +77,13 @@ class PracticeSettingsForm(forms.ModelForm):
             "mrn_prefix",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        labels = {
+            "name": "Practice name",
+            "tax_id": "Tax ID",
+            "mrn_prefix": "MRN prefix",
+            "retention_years": "Retention (years)",
+            "no_show_fee": "No-show fee ($)",
+            "late_cancel_fee": "Late-cancellation fee ($)",
+            "late_cancel_window_hours": "Late-cancellation notice window (hours)",
+            "export_expiry_days": "Keep generated files (days)",
+        }

@@ -170,6 +170,24 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit events are append-only.")
 
+    @property
+    def role_label(self) -> str:
+        """The role as people read it ("Front desk"), for the audit trail page."""
+        from practice.roles import Role
+
+        return dict(Role.choices).get(self.role, self.role)
+
+    @property
+    def object_label(self) -> str:
+        """The kind of record ("Contact note") for ``object_type`` ("contacts.contactnote")."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return self.object_type
+        return str(model._meta.verbose_name).capitalize()
+
     def canonical(self) -> bytes:
         data = {
             "created_at": self.created_at.isoformat(),

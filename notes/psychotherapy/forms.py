@@ -27,10 +27,8 @@ class ProcessNoteForm(forms.Form):
         max_length=MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "autocomplete": "off"}),
-        help_text=(
-            "Your own impressions, hypotheses and reflections. No session times, medication, "
-            "diagnoses or test results."
-        ),
+        # The notice above the form already says what does not belong here.
+        help_text="Your own impressions, hypotheses and reflections.",
     )
 
     def clean_session_date(self):

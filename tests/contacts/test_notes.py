@@ -342,3 +342,13 @@ def test_period_totals_are_summed_per_billable_flag(client_record, alice, make_n
     )
     body = chart.content.decode()
     assert 'data-total="billable">75<' in body and 'data-total="non-billable">7<' in body
+
+
+def test_the_reason_is_chosen_not_defaulted(client_record, alice, login):
+    url = reverse("contacts:create", args=[client_record.uuid])
+    form = login(alice).get(url).content.decode()
+    assert '<option value="" selected>Choose a reason…</option>' in form
+    response = login(alice).post(url, _form(reason=""))
+    body = response.content.decode()
+    assert "Choose a reason for the contact." in body and "Typed text to keep" in body
+    assert not ContactNote.objects.exists()

@@ -383,3 +383,26 @@ def test_booking_page(client_record, alice, fran, bill, login):
     assert "Alice Adams already has an appointment at that time." in body
     assert start.strftime("%Y-%m-%dT%H:%M") in body
     assert Appointment.objects.get().service_type == "intake"
+
+
+def test_booking_form_offers_the_primary_clinician_first(client_record, alice, bob, ada, login):
+    from clients import services as client_services
+
+    client_services.care_team_add(client=client_record, clinician=bob, actor=ada)
+    url = reverse("clients:appointment_book", args=[client_record.uuid])
+    body = login(ada).get(url).content.decode()
+    assert f'<option value="{alice.pk}" selected>' in body
+    assert f'<option value="{bob.pk}">' in body
+
+
+@pytest.mark.parametrize(
+    "target", ["javascript:alert(1)", "https://evil.example/", "//evil.example/"]
+)
+def test_the_back_link_only_ever_points_at_a_day_view(appointment, fran, login, target):
+    for name in ("appointment_cancel", "appointment_reschedule"):
+        url = reverse(f"clients:{name}", args=[appointment.uuid])
+        body = login(fran).get(url, {"next": target}).content.decode()
+        assert target not in body
+    day = reverse("clients:schedule") + "?date=2030-01-02"
+    body = login(fran).get(url, {"next": day}).content.decode()
+    assert f'href="{day}"' in body
