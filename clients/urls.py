@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import schedule_views, views
+from clients import emergency_views, schedule_views, views
 
 app_name = "clients"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("caseload/", views.caseload, name="caseload"),
     path("new/", views.client_create, name="create"),
+    # Break-the-glass access and its review; see clients/emergency.py.
+    path("emergency/", emergency_views.emergency_start, name="emergency_start"),
+    path("emergency/review/", emergency_views.emergency_review, name="emergency_review"),
+    path(
+        "emergency/<uuid:grant_uuid>/reviewed/",
+        emergency_views.emergency_review_mark,
+        name="emergency_review_mark",
+    ),
     path("<uuid:client_uuid>/", views.chart, name="chart"),
     path("<uuid:client_uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:client_uuid>/discharge/", views.discharge, name="discharge"),

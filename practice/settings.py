@@ -165,6 +165,9 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600
 # The browser shows a warning this many seconds before the idle time-out.
 SESSION_WARNING_SECONDS = env.int("SESSION_WARNING_SECONDS", default=120)
 
+# Break-the-glass: how long an emergency grant opens a chart (read only).
+EMERGENCY_ACCESS_MINUTES = env.int("EMERGENCY_ACCESS_MINUTES", default=60)
+
 # Multi-factor authentication (django-otp, TOTP + one-time backup codes). Every
 # user must enrol unless the practice setting turns the requirement off; a user
 # who has enrolled is always asked. MFA_EXEMPT_USERNAMES is for the demo
@@ -267,7 +270,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Static files are also found in place (no collectstatic needed for the try-out
