@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import emergency_views, schedule_views, views
+from clients import amendment_views, emergency_views, schedule_views, views
 
 app_name = "clients"
 
@@ -43,6 +43,32 @@ urlpatterns = [
         name="roi_revoke",
     ),
     path("<uuid:client_uuid>/audit/", views.client_audit, name="audit"),
+    # Amendment requests (right to amend); see clients/amendments.py.
+    path(
+        "<uuid:client_uuid>/amendments/new/",
+        amendment_views.amendment_create,
+        name="amendment_create",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/",
+        amendment_views.amendment_detail,
+        name="amendment_detail",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/accept/",
+        amendment_views.amendment_accept,
+        name="amendment_accept",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/deny/",
+        amendment_views.amendment_deny,
+        name="amendment_deny",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/disagreement/",
+        amendment_views.amendment_disagreement,
+        name="amendment_disagreement",
+    ),
     # Schedule (appointments); see clients/schedule_views.py.
     path("schedule/", schedule_views.practice_day, name="schedule"),
     path("schedule/clinician/", schedule_views.clinician_day, name="schedule_clinician"),
