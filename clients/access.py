@@ -37,6 +37,7 @@ _REASONS = {
     AUDIT_TRAIL: "Only auditors and practice admins can read the audit trail.",
     "clients.emergency_access": "Only clinicians can use emergency access.",
     "practice.manage_users": "Only practice admins can do this.",
+    "practice.change_practicesettings": "Only practice admins can see this.",
     "clients.log_amendment": "Only the front desk, practice admins and the client's care team "
     "log amendment requests.",
     "clients.manage_schedule": "Only the front desk, practice admins and the client's "

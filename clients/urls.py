@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("caseload/", views.caseload, name="caseload"),
     path("new/", views.client_create, name="create"),
+    path("retention/", views.retention_report, name="retention_report"),
     # Break-the-glass access and its review; see clients/emergency.py.
     path("emergency/", emergency_views.emergency_start, name="emergency_start"),
     path("emergency/review/", emergency_views.emergency_review, name="emergency_review"),
