@@ -14,6 +14,7 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from clients import emergency
 from clients.models import Client
 from practice import audit
 from practice.models import AuditAction
@@ -34,13 +35,24 @@ _REASONS = {
     CARE_TEAM: "Your role cannot change care teams.",
     BILLING: "Your role does not include billing data.",
     AUDIT_TRAIL: "Only auditors and practice admins can read the audit trail.",
+    "clients.emergency_access": "Only clinicians can use emergency access.",
+    "practice.manage_users": "Only practice admins can do this.",
+    "practice.change_practicesettings": "Only practice admins can see this.",
+    "clients.log_amendment": "Only the front desk, practice admins and the client's care team "
+    "log amendment requests.",
     "clients.manage_schedule": "Only the front desk, practice admins and the client's "
     "care team can change appointments.",
 }
 
 
 def can(user, perm: str, client: Client) -> bool:
-    return has_perm(user, perm, client)
+    """Role or care-team permission, or an active emergency (break-the-glass)
+    grant, which adds read access only (``emergency.EMERGENCY_PERMISSIONS``)."""
+    if has_perm(user, perm, client):
+        return True
+    return perm in emergency.EMERGENCY_PERMISSIONS and (
+        emergency.active_grant(user, client) is not None
+    )
 
 
 def deny(
@@ -68,6 +80,12 @@ def get_client_for_user(request, client_uuid: uuid.UUID | str, perm: str = VIEW)
         deny(request, client, VIEW, not_found=True)
     if perm != VIEW and not can(request.user, perm, client):
         deny(request, client, perm, not_found=False)
+    if not has_perm(request.user, VIEW, client):
+        # Reached only through emergency access: flag the page and audit it.
+        grant = emergency.active_grant(request.user, client)
+        if getattr(request, "emergency_access", None) is None:
+            request.emergency_access = grant
+            emergency.emergency_access_used(request=request, grant=grant)
     return client
 
 

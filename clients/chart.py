@@ -14,6 +14,7 @@ PROVIDERS = [
     "notes.chart.progress_notes_section",
     "contacts.chart.contact_log_section",
     "clients.chart_appointments.appointments_section",
+    "clients.amendments.amendments_section",
     "notes.psychotherapy.chart.process_notes_section",
 ]
 

@@ -333,3 +333,127 @@ class Appointment(models.Model):
             AppointmentStatus.CANCELLED_CLIENT: "pill-warn",
             AppointmentStatus.CANCELLED_PRACTICE: "pill-warn",
         }.get(self.status, "")
+
+
+class EmergencyAccess(models.Model):
+    """Break-the-glass: a clinician outside the care team opened this chart in
+    an emergency, with a stated reason, for a limited time.
+
+    While ``expires_at`` is in the future the grant adds read access (view the
+    client, read clinical content) in ``clients.access.can``, the one place
+    access is decided; never the right to write, and never process notes.
+    Rows are kept for the practice admin's review (never deleted).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    reason = models.TextField(help_text="Why this chart must be opened now.")
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "client", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("started_at")),
+                name="emergency_access_expires_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Emergency access {self.uuid}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+
+class AmendmentStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DENIED = "denied", "Denied"
+
+
+class AmendmentRequest(models.Model):
+    """A client's request to amend their record (HIPAA 45 CFR 164.526).
+
+    Logged as received; then accepted (the amendment text is signed and frozen)
+    or denied (the reason is kept, and the client's statement of disagreement
+    can be attached once). A decided request is never edited or deleted:
+    services change state with conditional updates, and ``save()`` refuses
+    changes to a decided row.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="amendments")
+    received_on = models.DateField()
+    requested_by = models.CharField(
+        max_length=120, default="Client", help_text="The client, or their personal representative."
+    )
+    record_reference = models.CharField(
+        "Which record", max_length=200, help_text="e.g. progress note of 2026-10-03, diagnosis"
+    )
+    requested_change = models.TextField("What the client asks to change, and why")
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=AmendmentStatus.choices, default=AmendmentStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    signer_name = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    amendment_text = models.TextField(blank=True)
+    denial_reason = models.TextField(blank=True)
+    disagreement_statement = models.TextField(blank=True)
+    disagreement_received_on = models.DateField(null=True, blank=True)
+    disagreement_logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | Q(status="accepted", decided_at__isnull=False, denial_reason="")
+                & ~Q(amendment_text="")
+                | Q(status="denied", decided_at__isnull=False, amendment_text="")
+                & ~Q(denial_reason=""),
+                name="amendment_decision_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(disagreement_statement="") | Q(status="denied"),
+                name="amendment_disagreement_only_when_denied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment request {self.uuid}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = AmendmentRequest.objects.filter(pk=self.pk).values_list("status", flat=True)
+            if stored and stored[0] != AmendmentStatus.PENDING:
+                raise RuntimeError("A decided amendment request is frozen.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Amendment requests are part of the record and are never deleted.")
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status != AmendmentStatus.PENDING

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import schedule_views, views
+from clients import amendment_views, emergency_views, schedule_views, views
 
 app_name = "clients"
 
@@ -8,6 +8,15 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("caseload/", views.caseload, name="caseload"),
     path("new/", views.client_create, name="create"),
+    path("retention/", views.retention_report, name="retention_report"),
+    # Break-the-glass access and its review; see clients/emergency.py.
+    path("emergency/", emergency_views.emergency_start, name="emergency_start"),
+    path("emergency/review/", emergency_views.emergency_review, name="emergency_review"),
+    path(
+        "emergency/<uuid:grant_uuid>/reviewed/",
+        emergency_views.emergency_review_mark,
+        name="emergency_review_mark",
+    ),
     path("<uuid:client_uuid>/", views.chart, name="chart"),
     path("<uuid:client_uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:client_uuid>/discharge/", views.discharge, name="discharge"),
@@ -35,6 +44,32 @@ urlpatterns = [
         name="roi_revoke",
     ),
     path("<uuid:client_uuid>/audit/", views.client_audit, name="audit"),
+    # Amendment requests (right to amend); see clients/amendments.py.
+    path(
+        "<uuid:client_uuid>/amendments/new/",
+        amendment_views.amendment_create,
+        name="amendment_create",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/",
+        amendment_views.amendment_detail,
+        name="amendment_detail",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/accept/",
+        amendment_views.amendment_accept,
+        name="amendment_accept",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/deny/",
+        amendment_views.amendment_deny,
+        name="amendment_deny",
+    ),
+    path(
+        "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/disagreement/",
+        amendment_views.amendment_disagreement,
+        name="amendment_disagreement",
+    ),
     # Schedule (appointments); see clients/schedule_views.py.
     path("schedule/", schedule_views.practice_day, name="schedule"),
     path("schedule/clinician/", schedule_views.clinician_day, name="schedule_clinician"),

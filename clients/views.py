@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clients import access, services
+from clients import access, retention, services
 from clients.chart import chart_sections
 from clients.forms import (
     CareTeamAddForm,
@@ -24,6 +24,8 @@ from clients.selectors import caseload_for, client_search
 from practice import audit
 from practice.models import AuditAction, AuditEvent
 from practice.permissions import has_role_perm
+
+RETENTION_PERM = "practice.change_practicesettings"
 
 
 def _contacts_perm_ok(request, client) -> bool:
@@ -107,6 +109,10 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
         "can_contacts": _contacts_perm_ok(request, client),
         "can_audit": access.can(user, access.AUDIT_TRAIL, client),
         "sections": chart_sections(request, client),
+        # Retention is the practice admin's business (records past retention report).
+        "retention": retention.retention_for(client)
+        if has_role_perm(user, RETENTION_PERM)
+        else None,
         "diagnosis_form": DiagnosisForm(),
     }
     return render(request, "clients/chart.html", context)
@@ -302,3 +308,19 @@ def client_audit(request: HttpRequest, client_uuid) -> HttpResponse:
         client=client,
     )
     return render(request, "clients/audit.html", {"client": client, "page": page})
+
+
+@login_required
+def retention_report(request: HttpRequest) -> HttpResponse:
+    """Records whose retain-until date has passed (practice admins)."""
+    if not has_role_perm(request.user, RETENTION_PERM):
+        access.deny(request, None, RETENTION_PERM, not_found=False)
+    rows = retention.past_retention()
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="clients.retention",
+        object_id="past-retention-report",
+        detail={"results": len(rows)},
+    )
+    return render(request, "clients/retention_report.html", {"rows": rows})

@@ -7,7 +7,7 @@ class PracticeConfig(AppConfig):
     verbose_name = "Practice"
 
     def ready(self) -> None:
-        from practice import signals  # noqa: F401  (login/logout auditing)
+        from practice import checks, signals  # noqa: F401  (system checks; login/logout auditing)
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="practice.sync_roles")
 

@@ -82,6 +82,12 @@ class PracticeSettings(models.Model):
         default=7, help_text="Generated documents are deleted after this many days."
     )
     mrn_prefix = models.CharField(max_length=8, default="RB")
+    require_mfa = models.BooleanField(
+        "Require two-factor sign-in for everyone",
+        default=True,
+        help_text="Every user must enrol an authenticator app. Users who have enrolled "
+        "are always asked for a code, whatever this says.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from practice import audit, services
+from practice import audit, mfa, services
 from practice.forms import PracticeSettingsForm, StaffForm
 from practice.models import AuditAction, PracticeSettings, User
 from practice.permissions import has_role_perm
@@ -61,7 +62,29 @@ def staff_edit(request: HttpRequest, user_uuid=None) -> HttpResponse:
         messages.success(request, f"Saved {user.username} ({user.role_label}).")
         return redirect("staff_list")
     title = f"Edit {instance.username}" if instance else "Add a staff member"
-    return render(request, "practice/staff_form.html", {"form": form, "title": title})
+    mfa_enrolled = bool(instance and mfa.has_confirmed_device(instance))
+    return render(
+        request,
+        "practice/staff_form.html",
+        {"form": form, "title": title, "staff": instance, "mfa_enrolled": mfa_enrolled},
+    )
+
+
+@login_required
+@require_POST
+def staff_mfa_reset(request: HttpRequest, user_uuid) -> HttpResponse:
+    """Remove a user's authenticator and backup codes (lost phone); audited."""
+    _require(request, "practice.manage_users", "Only practice admins reset two-factor sign-in.")
+    staff = get_object_or_404(User, uuid=user_uuid)
+    removed = mfa.mfa_reset(user=staff, actor=request.user, request=request)
+    if removed:
+        messages.success(
+            request,
+            f"Two-factor sign-in reset for {staff.username}: they enrol a new app at next sign-in.",
+        )
+    else:
+        messages.info(request, f"{staff.username} had no two-factor device to reset.")
+    return redirect("staff_edit", user_uuid=staff.uuid)
 
 
 @login_required

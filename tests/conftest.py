@@ -114,13 +114,34 @@ def people(alice, bob, sue, sam, fran, bill, audrey, ada, root):
     }
 
 
+def mark_mfa_verified(http: HttpClient, user):
+    """Give the user an authenticator and mark the session as having passed the
+    second factor, the way django-otp's ``login`` does after a good code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
 @pytest.fixture
 def login():
-    """login(user) -> a test client signed in as that user."""
+    """login(user) -> a test client signed in as that user, MFA passed.
 
-    def _login(user):
+    ``login(user, mfa=False)`` stops after the password step (what a stolen
+    password alone would give): see tests/practice/test_mfa.py.
+    """
+
+    def _login(user, mfa: bool = True):
         http = HttpClient()
         http.force_login(user)
+        if mfa:
+            mark_mfa_verified(http, user)
         return http
 
     return _login

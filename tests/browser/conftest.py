@@ -70,17 +70,46 @@ def page(chromium, request, live_server):
     context.close()
 
 
+def totp_code(device) -> str:
+    """The code an authenticator app would show now for this device."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def authenticator_for(user):
+    """The user's enrolled authenticator (created on first use, like a phone
+    enrolled once). django-otp refuses a code twice in one 30-second step, so
+    the replay marker is cleared: each sign-in in a test types a fresh code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test phone"}
+    )
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
+    return device
+
+
 @pytest.fixture
 def sign_in(page):
-    """sign_in(user) fills the real login form (the password is the factories' PASSWORD)."""
+    """sign_in(user) fills the real login form (the password is the factories'
+    PASSWORD) and then the two-factor step with the code the user's
+    authenticator shows, as a person would."""
     from tests.factories import PASSWORD
 
-    def _sign_in(user, password: str = PASSWORD):
+    def _sign_in(user, password: str = PASSWORD, *, mfa: bool = True):
+        device = authenticator_for(user) if mfa else None
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
+        if device is not None:
+            page.get_by_label("Code").fill(totp_code(device))
+            page.get_by_role("button", name="Verify").click()
+            page.wait_for_load_state()
         return page
 
     return _sign_in

@@ -1,0 +1,128 @@
+# ruff: noqa: E501  (one line per URL keeps the table scannable)
+"""The permission matrix: every role against every URL pattern of the project.
+
+tests/test_permission_matrix.py walks it (one test per row, role and method)
+and fails when a URL pattern has no row here.
+
+HOW TO ADD A ROW (one line per URL name):
+
+    row("notes:detail", note_uuid="progress_note", get=" 302 200 404 ...", post=None)
+
+- the first argument is the URL name (with its namespace);
+- keyword arguments map the URL's kwargs to keys of the ``objects`` fixture
+  in tests/test_permission_matrix.py (add the record there if it is new;
+  everything belongs to ``client_record`` on Alice's caseload, so Bob, Sue
+  and root are outsiders);
+- ``get`` / ``post``: the expected status code for each role, in the order of
+  ROLES below, separated by spaces. ``post=None`` for pages that only read.
+  POSTs send ``data`` (default: nothing), so an allowed write usually answers
+  200/400 (form errors) or 302 (done), a refused one 403 (insider without the
+  right) or 404 (outsider: no existence leak);
+- anonymous visitors always get 302 to the sign-in page on protected pages.
+
+Codes: 200 ok · 302 redirect (sign-in, or done) · 400 refused form ·
+403 forbidden with a reason · 404 not found / not yours · 405 wrong method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES = ("anon", "alice", "bob", "sue", "fran", "bill", "audrey", "ada", "root")
+#         anon   alice: clinician with the client on her caseload
+#                bob/sue: clinician/supervisor NOT on the care team
+#                fran front desk · bill biller · audrey auditor · ada practice admin
+#                root: superuser without a role (an operator, no clinical access)
+
+# Not walked: Django admin (operator site, own permission system) and Django's
+# password reset/change views (auth internals: e-mail tokens).
+EXCLUDED = (
+    "admin:*",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: dict = field(default_factory=dict)
+    get: str | None = None
+    post: str | None = None
+    data: dict | None = None
+
+
+def row(name: str, *, get: str | None, post: str | None = None, data=None, **kwargs) -> Row:
+    return Row(name=name, kwargs=kwargs, get=get, post=post, data=data)
+
+
+C = {"client_uuid": "client"}
+
+# fmt: off
+MATRIX = [
+    #                                                       anon alice bob sue fran bill audrey ada root
+    row("home", get="302 302 302 302 302 302 302 302 403"),
+    row("login", get="200 200 200 200 200 200 200 200 200"),
+    row("logout", get="405 405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302 302"),
+    row("mfa_verify", get="302 302 302 302 302 302 302 302 302"),
+    row("mfa_setup", get="302 200 200 200 200 200 200 200 200"),
+    row("mfa_backup_codes", get="302 405 405 405 405 405 405 405 405", post="302 200 200 200 200 200 200 200 200"),
+    row("session_status", get="401 200 200 200 200 200 200 200 200"),
+    row("session_keepalive", get="405 405 405 405 405 405 405 405 405", post="401 200 200 200 200 200 200 200 200"),
+    row("session_timeout", get="405 405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302 302"),
+    # staff and settings
+    row("staff_list", get="302 403 403 403 403 403 403 200 403"),
+    row("staff_create", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
+    row("staff_edit", user_uuid="staff", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
+    row("staff_mfa_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
+    row("practice_settings", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
+    # clients
+    row("clients:list", get="302 200 200 200 200 200 200 200 200"),
+    row("clients:caseload", get="302 200 200 200 200 200 200 200 200"),
+    row("clients:create", get="302 403 403 403 200 403 403 200 403", post="302 403 403 403 200 403 403 200 403"),
+    row("clients:retention_report", get="302 403 403 403 403 403 403 200 403"),
+    row("clients:emergency_start", get="302 200 200 200 403 403 403 403 403", post="302 200 200 200 403 403 403 403 403"),
+    row("clients:emergency_review", get="302 403 403 403 403 403 200 200 403"),
+    row("clients:emergency_review_mark", grant_uuid="grant", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
+    row("clients:chart", **C, get="302 200 404 404 200 200 200 200 404"),
+    row("clients:edit", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
+    row("clients:discharge", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
+    row("clients:care_team", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
+    row("clients:care_team_remove", client_uuid="client", member_id="member", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 302 403 403 302 404"),
+    row("clients:diagnosis_add", **C, get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("clients:diagnosis_resolve", client_uuid="client", diagnosis_uuid="diagnosis", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("clients:collateral_add", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:roi_add", client_uuid="client", contact_uuid="contact", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:roi_revoke", client_uuid="client", roi_uuid="roi", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:audit", **C, get="302 403 404 404 403 403 200 200 404"),
+    row("clients:amendment_create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:amendment_detail", client_uuid="client", amendment_uuid="amendment", get="302 200 404 404 200 403 200 200 404"),
+    row("clients:amendment_accept", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    row("clients:amendment_deny", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    row("clients:amendment_disagreement", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 400 403 403 400 404"),
+    # schedule
+    row("clients:schedule", get="302 403 403 403 200 403 403 200 403"),
+    row("clients:schedule_clinician", get="302 200 200 200 302 403 403 302 403"),
+    row("clients:appointment_book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:appointment_no_show", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:appointment_cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:appointment_reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("clients:appointment_complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
+    # contact notes
+    row("contacts:create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("contacts:detail", note_uuid="contact_note", get="302 200 404 404 200 200 200 200 404"),
+    row("contacts:edit", note_uuid="contact_draft", get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
+    row("contacts:sign", note_uuid="contact_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
+    row("contacts:addendum_add", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    # private process notes: the author only; everyone else 404
+    row("psychotherapy:list", **C, get="302 200 404 404 404 404 404 404 404"),
+    row("psychotherapy:create", **C, get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
+    row("psychotherapy:detail", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404"),
+    row("psychotherapy:edit", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
+    row("psychotherapy:delete", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404", post="302 302 404 404 404 404 404 404 404"),
+]
+# fmt: on

@@ -1,0 +1,158 @@
+"""Walk the permission matrix (tests/permission_matrix.py): every role against
+every URL pattern, GET and (for writes) POST, and fail when a URL pattern of
+the project has no row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from cryptography.fernet import Fernet
+from django.db import transaction
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from clients import scheduling
+from clients.models import AmendmentRequest, EmergencyAccess
+from contacts import services as contact_services
+from tests.factories import ClientFactory, CollateralFactory, ReleaseFactory, UserFactory
+from tests.permission_matrix import EXCLUDED, MATRIX, ROLES
+
+
+def _all_url_names(patterns=None, namespace=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from _all_url_names(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}:{p.name}" if namespace else p.name
+
+
+def _excluded(name: str) -> bool:
+    return any(
+        name == rule or (rule.endswith(":*") and name.startswith(rule[:-1])) for rule in EXCLUDED
+    )
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    names = {n for n in _all_url_names() if not _excluded(n)}
+    in_matrix = {row.name for row in MATRIX}
+    missing = sorted(names - in_matrix)
+    assert not missing, (
+        "URL patterns without a row in tests/permission_matrix.py (add one line each, "
+        f"see the top of that file): {missing}"
+    )
+    stale = sorted(in_matrix - names)
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+def test_every_row_names_every_role():
+    for row in MATRIX:
+        for method, spec in (("GET", row.get), ("POST", row.post)):
+            if spec is not None:
+                assert len(spec.split()) == len(ROLES), f"{row.name} {method}: {spec!r}"
+
+
+@pytest.fixture
+def objects(people, client_record, settings):
+    """The records the URLs point at. Everything belongs to client_record
+    (Alice's caseload), so bob, sue and root are outsiders."""
+    settings.PROCESS_NOTES_KEYS = Fernet.generate_key().decode()
+    from notes.psychotherapy import services as pn_services
+
+    alice, fran, bob = people["alice"], people["fran"], people["bob"]
+    contact = CollateralFactory(client=client_record, name="Pat Rivera")
+    roi = ReleaseFactory(contact=contact)
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    appointment = scheduling.appointment_book(
+        client=client_record,
+        clinician=alice,
+        start=start + timedelta(days=1),
+        duration_minutes=50,
+        service_type="individual",
+        actor=fran,
+    )
+
+    def contact_note(sign: bool):
+        return contact_services.contact_note_create(
+            client=client_record,
+            author=alice,
+            contact_at=timezone.now() - timedelta(hours=1),
+            reason="treatment_update",
+            means=["phone"],
+            minutes=15,
+            billable=False,
+            summary="Matrix summary",
+            sign=sign,
+        )
+
+    process_note = pn_services.process_note_create(
+        author=alice, client=client_record, text="Matrix process note"
+    )
+    amendment = AmendmentRequest.objects.create(
+        client=client_record,
+        received_on=timezone.localdate(),
+        record_reference="Progress note",
+        requested_change="Please correct the date.",
+        logged_by=fran,
+    )
+    other_client = ClientFactory()
+    grant = EmergencyAccess.objects.create(
+        client=other_client,
+        user=people["sue"],
+        reason="Matrix emergency reason",
+        started_at=timezone.now() - timedelta(hours=3),
+        expires_at=timezone.now() - timedelta(hours=2),
+    )
+    return {
+        "client": client_record.uuid,
+        "member": client_record.care_team.get(clinician=alice).pk,
+        "diagnosis": client_record.diagnoses.first().uuid,
+        "contact": contact.uuid,
+        "roi": roi.uuid,
+        "appointment": appointment.uuid,
+        "contact_note": contact_note(sign=True).uuid,
+        "contact_draft": contact_note(sign=False).uuid,
+        "process_note": process_note.uuid,
+        "amendment": amendment.uuid,
+        "grant": grant.uuid,
+        "staff": bob.uuid,
+        "other_staff": UserFactory(username="otto").uuid,
+    }
+
+
+def _cases():
+    for row in MATRIX:
+        for method, spec in (("GET", row.get), ("POST", row.post)):
+            if spec is not None:
+                yield pytest.param(row, method, spec, id=f"{row.name}-{method}")
+
+
+@pytest.mark.parametrize("row,method,spec", list(_cases()))
+def test_matrix(row, method, spec, objects, people, login):
+    """One row, one method, every role. Each role's request runs in a savepoint
+    that is rolled back, so one role's write does not change the next one's
+    outcome; all mismatches of the row are reported together."""
+    url = reverse(row.name, kwargs={k: objects[v] for k, v in row.kwargs.items()})
+    mismatches = []
+    for role, expected in zip(ROLES, spec.split(), strict=True):
+        savepoint = transaction.savepoint()
+        try:
+            http = HttpClient() if role == "anon" else login(people[role])
+            response = http.get(url) if method == "GET" else http.post(url, row.data or {})
+            got = response.status_code
+            if (
+                role == "anon"
+                and got == 302
+                and not response["Location"].startswith(reverse("login"))
+            ):
+                got = "302 (not to sign-in)"
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        if str(got) != expected:
+            mismatches.append(f"{role}: got {got}, matrix says {expected}")
+    assert not mismatches, f"{method} {url}\n" + "\n".join(mismatches)
