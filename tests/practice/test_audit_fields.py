@@ -6,6 +6,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from practice.models import AuditAction, AuditEvent
+from tests.conftest import mark_mfa_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,7 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chromium/130"
 def _http(user):
     http = HttpClient(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=BROWSER)
     http.force_login(user)
+    mark_mfa_verified(http, user)
     return http
 
 
