@@ -248,3 +248,11 @@ def test_my_documents_lists_only_my_own_jobs(alice, bob, printed, login):
     assert "Casey Zebulon" in mine
     theirs = login(bob).get(reverse("documents:list")).content.decode()
     assert reverse("documents:job", args=[printed.uuid]) not in theirs
+
+
+def test_a_file_changed_on_disk_is_not_handed_out(alice, printed, login):
+    path = jobs.job_file_path(printed, "pdf")
+    path.write_bytes(path.read_bytes() + b"%")
+    response = login(alice).get(reverse("documents:download", args=[printed.uuid, "pdf"]))
+    assert response.status_code == 409
+    assert not AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).exists()
