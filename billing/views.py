@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from billing import access, selectors, services
 from billing.forms import PeriodForm, VoidForm
 from billing.models import ExportStatus
-from practice.jobs import BROKER_DOWN_MESSAGE
 from practice.models import DocumentJob
 
 
@@ -33,9 +32,7 @@ def _start(request, *, start, end, clinician, client) -> HttpResponse:
         client=client,
         request=request,
     )
-    job.refresh_from_db()
-    if job.waiting_for_broker:
-        messages.warning(request, BROKER_DOWN_MESSAGE)
+    # The job page says so itself if the broker could not be reached.
     return redirect("documents:job", job_uuid=job.uuid)
 
 

@@ -4,6 +4,9 @@ the job, download the file. Jobs are reached only through
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +26,16 @@ from practice.document_forms import ChartExportForm
 from practice.job_access import get_job_for_user
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus
 from practice.permissions import has_role_perm
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _job_title(job: DocumentJob) -> str:
@@ -136,6 +149,15 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
             status=404,
         )
     info = job.files[key]
+    if _sha256(path) != info["sha256"]:
+        # The file on disk is not the one the job made: never hand it out.
+        logger.error("document job %s: file %s does not match its recorded hash", job.pk, key)
+        return render(
+            request,
+            "documents/expired.html",
+            {"job": job, "title": _job_title(job), "corrupt": True},
+            status=409,
+        )
     audit.record(
         AuditAction.DOWNLOAD,
         request=request,

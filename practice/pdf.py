@@ -9,7 +9,9 @@ new practice; a certificate from a CA can be configured instead.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
 
@@ -102,6 +104,17 @@ def validate_pdf(data: bytes):
     Judge it by ``status.intact`` and ``status.bottom_line``: ``valid`` covers
     only the signed attributes and can stay True on a tampered file.
     """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _validate(data)
+    # pyHanko runs its own event loop (asyncio.run), which cannot start inside a
+    # running one (e.g. Playwright's sync API in tests): use a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_validate, data).result()
+
+
+def _validate(data: bytes):
     from asn1crypto import pem, x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature

@@ -104,3 +104,4 @@ def test_biller_exports_last_month_and_checks_the_csv_totals(page, sign_in, bill
     page.get_by_role("link", name="Billing exports").click()
     expect(page.locator('[data-total="session-count"]')).to_have_text("0")
     expect(page.get_by_role("cell", name="Live")).to_be_visible()
+    expect(page.get_by_text("Nothing left to bill in this period.")).to_be_visible()

@@ -248,3 +248,32 @@ def test_my_documents_lists_only_my_own_jobs(alice, bob, printed, login):
     assert "Casey Zebulon" in mine
     theirs = login(bob).get(reverse("documents:list")).content.decode()
     assert reverse("documents:job", args=[printed.uuid]) not in theirs
+
+
+def test_a_file_changed_on_disk_is_not_handed_out(alice, printed, login):
+    path = jobs.job_file_path(printed, "pdf")
+    path.write_bytes(path.read_bytes() + b"%")
+    response = login(alice).get(reverse("documents:download", args=[printed.uuid, "pdf"]))
+    assert response.status_code == 409
+    assert not AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).exists()
+
+
+def test_signed_out_visitors_are_sent_to_the_login_page(printed, client):
+    for url in (
+        reverse("documents:list"),
+        reverse("documents:job", args=[printed.uuid]),
+        reverse("documents:job_status", args=[printed.uuid]),
+        reverse("documents:download", args=[printed.uuid, "pdf"]),
+        reverse("documents:chart_export"),
+        reverse("billing:home"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url, url
+
+
+def test_the_beat_schedule_names_real_tasks(settings):
+    from practice.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]

@@ -235,3 +235,17 @@ def test_contact_note_printing_is_refused_to_those_who_cannot_read_it_in_full(
         )
     assert response.status_code in (403, 404)
     assert not DocumentJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "who,reason", [("audrey", "treatment_update"), ("fran", "records_request")]
+)
+def test_auditors_and_the_front_desk_print_the_contact_notes_they_read_in_full(
+    who, reason, people, alice, make_contact_note, login, django_capture_on_commit_callbacks
+):
+    note = make_contact_note(alice, reason=reason)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(people[who]).post(reverse("documents:contact_note_print", args=[note.uuid]))
+    job = DocumentJob.objects.get(requested_by=people[who])
+    assert job.status == JobStatus.DONE
+    assert pdf.validate_pdf(job_bytes(job)).intact
