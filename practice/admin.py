@@ -45,3 +45,18 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Second-factor secrets (TOTP keys, backup codes) are never shown to anyone,
+# operators included: django-otp's own admin pages would display them. A lost
+# device is reset by a practice admin on the staff page (audited).
+def _unregister_otp_devices() -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_otp_devices()

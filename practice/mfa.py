@@ -113,6 +113,7 @@ def mfa_enrol_confirm(*, request, device: TOTPDevice, token: str) -> list[str]:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.refresh_from_db()
         codes = _new_backup_codes(user)
+    request.session.cycle_key()
     otp_login(request, device)
     audit.record(
         AuditAction.CREATE,
@@ -173,6 +174,8 @@ def mfa_verify(*, request, token: str) -> bool:
     # Audited after the transaction, so a refusal is kept along with the
     # throttle counter that django-otp has just raised.
     if outcome == "ok":
+        # A new session id once the second factor is passed (no fixation).
+        request.session.cycle_key()
         otp_login(request, used)
         audit.record(
             AuditAction.LOGIN,

@@ -192,3 +192,35 @@ def test_backup_codes_can_be_regenerated_old_ones_stop(login, alice):
     new = response.context["codes"]
     assert set(new).isdisjoint(old)
     assert not StaticToken.objects.filter(token__in=old).exists()
+
+
+def test_otp_secrets_are_not_in_the_operator_admin():
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+
+
+def test_operator_admin_also_needs_the_second_factor(root):
+    TOTPDevice.objects.create(user=root, name="phone", confirmed=True)
+    response = password_only(root).get("/operator/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_verify"))
+
+
+def test_passing_the_second_factor_gives_a_new_session_id(alice):
+    device = TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    http = password_only(alice)
+    before = http.cookies["sessionid"].value
+    http.post(reverse("mfa_verify"), {"code": code_for(device)})
+    assert http.cookies["sessionid"].value != before
+    assert http.get(reverse("clients:caseload")).status_code == 200
+
+
+def test_a_reset_ends_verified_sessions_of_that_user(login, ada, alice):
+    http = login(alice)
+    assert http.get(reverse("clients:caseload")).status_code == 200
+    login(ada).post(reverse("staff_mfa_reset", args=[alice.uuid]))
+    response = http.get(reverse("clients:caseload"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_setup"))

@@ -14,7 +14,13 @@ from practice.demo import DEMO_STAFF, seed_staff
 from practice.models import PracticeSettings
 
 # Each feature app adds its demo records through a seed(users, clients, rng).
-APP_SEEDERS = ["notes.demo", "notes.psychotherapy.demo", "contacts.demo", "billing.demo"]
+APP_SEEDERS = [
+    "notes.demo",
+    "notes.psychotherapy.demo",
+    "contacts.demo",
+    "billing.demo",
+    "clients.security_demo",
+]
 
 
 class Command(BaseCommand):
@@ -46,3 +52,12 @@ class Command(BaseCommand):
         for username, first, last, role, *_ in DEMO_STAFF:
             self.stdout.write(f"  {username:<12} {first} {last} ({role.label})")
         self.stdout.write(f"Password: {password}")
+        from django.conf import settings
+
+        exempt = set(settings.MFA_EXEMPT_USERNAMES)
+        if exempt:
+            self.stdout.write(
+                "Two-factor sign-in is skipped for: " + ", ".join(sorted(exempt)) + " (demo only)."
+            )
+        else:
+            self.stdout.write("Each user sets up an authenticator app at first sign-in.")

@@ -1,0 +1,162 @@
+"""Restore drill (docs/backup.md): dump the database with pg_dump, restore it
+into a fresh database with pg_restore, and find everything intact there: the
+counts, the audit hash chain, and the process notes (still encrypted, readable
+with the key, which is not in the dump)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.db import connection
+from django.utils import timezone
+
+from clients.models import Client
+from contacts import services as contact_services
+from contacts.models import ContactNote
+from notes.psychotherapy import services as pn_services
+from notes.psychotherapy.models import ProcessNote
+from practice.audit import verify_chain
+from practice.models import AuditEvent
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET_TEXT = "Restore drill: the client's dream about the lighthouse"
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL"),
+    pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed"),
+]
+
+VERIFY = """
+import json, django
+django.setup()
+from clients.models import Client
+from contacts.models import ContactNote
+from notes.psychotherapy import crypto
+from notes.psychotherapy.models import ProcessNote
+from practice.audit import verify_chain
+from practice.models import AuditEvent
+checked, bad, reason = verify_chain()
+notes = [crypto.decrypt(n.ciphertext, n.key_id) for n in ProcessNote.objects.order_by("id")]
+print(json.dumps({
+    "clients": Client.objects.count(),
+    "contact_notes": ContactNote.objects.count(),
+    "process_notes": ProcessNote.objects.count(),
+    "audit": AuditEvent.objects.count(),
+    "last_hash": AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first(),
+    "chain_checked": checked,
+    "chain_ok": bad is None,
+    "texts": notes,
+}))
+"""
+
+
+def _pg_env(db: dict) -> dict:
+    env = dict(os.environ)
+    env.update(
+        PGHOST=db.get("HOST") or "127.0.0.1",
+        PGPORT=str(db.get("PORT") or 5432),
+        PGUSER=db.get("USER") or "postgres",
+    )
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
+    alice, client_record, settings, tmp_path
+):
+    key = Fernet.generate_key().decode()
+    settings.PROCESS_NOTES_KEYS = key
+    pn_services.process_note_create(author=alice, client=client_record, text=SECRET_TEXT)
+    contact_services.contact_note_create(
+        client=client_record,
+        author=alice,
+        contact_at=timezone.now() - timedelta(hours=1),
+        reason="treatment_update",
+        means=["phone"],
+        minutes=10,
+        billable=False,
+        summary="Restore drill contact",
+        sign=True,
+    )
+    expected = {
+        "clients": Client.objects.count(),
+        "contact_notes": ContactNote.objects.count(),
+        "process_notes": ProcessNote.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "last_hash": AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first(),
+    }
+    assert verify_chain()[1] is None
+
+    db = connection.settings_dict
+    env = _pg_env(db)
+    dump = tmp_path / "ehr.dump"
+    # -Z0: uncompressed, so the checks below can look inside the file.
+    subprocess.run(
+        ["pg_dump", "--format=custom", "-Z0", "--no-owner", f"--file={dump}", db["NAME"]],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    raw = dump.read_bytes()
+    assert SECRET_TEXT.encode() not in raw  # process notes are ciphertext in the dump
+    assert key.encode() not in raw  # and their key is not in it
+
+    scratch = f"{db['NAME']}_restore_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["createdb", scratch], env=env, check=True, timeout=60)
+    try:
+        subprocess.run(
+            ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={scratch}", str(dump)],
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        user = db.get("USER") or "postgres"
+        url = f"postgres://{user}@{env['PGHOST']}:{env['PGPORT']}/{scratch}"
+        run_env = dict(env, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="practice.settings")
+
+        def verify(keys: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [sys.executable, "-c", VERIFY],
+                cwd=ROOT,
+                env=dict(run_env, PROCESS_NOTES_KEYS=keys),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+
+        restored = verify(key)
+        assert restored.returncode == 0, restored.stderr
+        found = json.loads(restored.stdout.strip().splitlines()[-1])
+        for name, value in expected.items():
+            assert found[name] == value, name
+        assert found["chain_ok"] and found["chain_checked"] == expected["audit"]
+        assert found["texts"] == [SECRET_TEXT]
+
+        # Restored without the right key, the notes stay unreadable.
+        wrong = verify(Fernet.generate_key().decode())
+        assert wrong.returncode != 0
+        assert SECRET_TEXT not in wrong.stdout + wrong.stderr
+    finally:
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", scratch], env=env, check=False, timeout=60
+        )
+    listed = subprocess.run(
+        ["psql", "-Atc", "SELECT datname FROM pg_database", "postgres"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert scratch not in listed.stdout.split()
