@@ -124,5 +124,29 @@ MATRIX = [
     row("psychotherapy:detail", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:edit", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:delete", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404", post="302 302 404 404 404 404 404 404 404"),
+    # progress notes: the care team writes; a draft is its author's alone
+    row("notes:worklist", get="302 200 200 200 200 200 200 200 200"),  # own drafts only
+    row("notes:create", **C, get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("notes:detail", note_uuid="progress_note", get="302 200 404 404 403 200 200 403 404"),
+    row("notes:edit", note_uuid="progress_draft", get="302 200 404 404 404 404 404 404 404", post="302 400 404 404 404 404 404 404 404"),
+    row("notes:autosave", note_uuid="progress_draft", get="405 405 405 405 405 405 405 405 405", post="401 400 404 404 404 404 404 404 404"),
+    row("notes:sign", note_uuid="progress_draft", get="302 200 404 404 404 404 404 404 404", post="302 302 404 404 404 404 404 404 404"),
+    row("notes:discard", note_uuid="progress_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
+    row("notes:cosign", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
+    row("notes:addendum_add", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    # documents: a job and its files belong to whoever asked (the auditor here)
+    row("documents:list", get="302 200 200 200 200 200 200 200 200"),
+    row("documents:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
+    row("documents:contact_note_print", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("documents:progress_note_print", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("documents:job", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
+    row("documents:job_status", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
+    row("documents:download", job_uuid="job", key="job_file", get="302 404 404 404 404 404 200 404 404"),
+    # billing: billers only
+    row("billing:home", get="302 403 403 403 403 200 403 403 403"),
+    row("billing:export_start", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 400 403 403 403"),
+    row("billing:export", export_uuid="billing_export", get="302 404 404 404 404 200 404 404 404"),
+    row("billing:export_void", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 400 404 404 404"),
+    row("billing:export_redo", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 302 404 404 404"),
 ]
 # fmt: on

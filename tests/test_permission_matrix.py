@@ -13,10 +13,17 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from billing.models import BillingExport
 from clients import scheduling
 from clients.models import AmendmentRequest, EmergencyAccess
 from contacts import services as contact_services
-from tests.factories import ClientFactory, CollateralFactory, ReleaseFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    CollateralFactory,
+    ProgressNoteFactory,
+    ReleaseFactory,
+    UserFactory,
+)
 from tests.permission_matrix import EXCLUDED, MATRIX, ROLES
 
 
@@ -58,7 +65,7 @@ def test_every_row_names_every_role():
 
 
 @pytest.fixture
-def objects(people, client_record, settings):
+def objects(people, client_record, settings, documents_settings):
     """The records the URLs point at. Everything belongs to client_record
     (Alice's caseload), so bob, sue and root are outsiders."""
     settings.PROCESS_NOTES_KEYS = Fernet.generate_key().decode()
@@ -100,6 +107,34 @@ def objects(people, client_record, settings):
         requested_change="Please correct the date.",
         logged_by=fran,
     )
+    from billing import services as billing_services
+    from notes import services as note_services
+    from practice import jobs
+    from practice.models import JobKind
+
+    progress_note = note_services.note_sign(
+        note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
+    )
+    progress_draft = ProgressNoteFactory(client=client_record, author=alice)
+    # A finished chart export asked for by the auditor (only she may open it).
+    job = jobs.document_job_start(
+        kind=JobKind.CHART_EXPORT,
+        requested_by=people["audrey"],
+        params={
+            "start": str(timezone.localdate() - timedelta(days=30)),
+            "end": str(timezone.localdate()),
+        },
+        client=client_record,
+    )
+    jobs.document_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    billing_job = billing_services.billing_export_start(
+        actor=people["bill"],
+        start=timezone.localdate() - timedelta(days=30),
+        end=timezone.localdate(),
+    )
+    jobs.document_job_run(job_id=billing_job.pk)
+    billing_export = BillingExport.objects.get(job_uuid=billing_job.uuid)
     other_client = ClientFactory()
     grant = EmergencyAccess.objects.create(
         client=other_client,
@@ -122,6 +157,11 @@ def objects(people, client_record, settings):
         "grant": grant.uuid,
         "staff": bob.uuid,
         "other_staff": UserFactory(username="otto").uuid,
+        "progress_note": progress_note.uuid,
+        "progress_draft": progress_draft.uuid,
+        "job": job.uuid,
+        "job_file": next(iter(job.files)),
+        "billing_export": billing_export.uuid,
     }
 
 

@@ -73,8 +73,12 @@ def test_admin_and_auditor_pages(page, sign_in, ada, audrey, client_record):
 
 
 def test_reading_works_without_javascript(chromium, live_server, fran, alice, client_record):
-    """Progressive enhancement: with JavaScript off, sign in, find and read a chart."""
+    """Progressive enhancement: with JavaScript off, sign in (both factors), find
+    and read a chart."""
+    from tests.browser.conftest import authenticator_for, totp_code
     from tests.factories import PASSWORD
+
+    device = authenticator_for(fran)
 
     context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
@@ -83,6 +87,8 @@ def test_reading_works_without_javascript(chromium, live_server, fran, alice, cl
         page.get_by_label("Username").fill("fran")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Code").fill(totp_code(device))
+        page.get_by_role("button", name="Verify").click()
         page.get_by_label("Find by name, MRN or date of birth").fill("Zebulon")
         page.get_by_role("button", name="Search").click()
         page.get_by_role("link", name="Zebulon, Casey").click()
