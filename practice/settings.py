@@ -191,6 +191,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
+# Closing the browser ends the session on a shared workstation.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
