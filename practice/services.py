@@ -44,3 +44,32 @@ def user_set_role(*, user: User, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
     user.__dict__.pop("_role_names", None)
     forget_cached_permissions(user)
+
+
+def is_locked_out(user: User) -> bool:
+    """Whether django-axes currently refuses this username (failures within the cool-off)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(
+        username=user.get_username(),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=since,
+    ).exists()
+
+
+def user_unlock(*, user: User, actor, request=None) -> int:
+    """Clear the failed-sign-in records of a username (django-axes); audited."""
+    from axes.utils import reset
+
+    cleared = reset(username=user.get_username())
+    audit.record(
+        AuditAction.PERMISSION_CHANGE,
+        request=request,
+        user=actor,
+        obj=user,
+        detail={"change": "unlock_sign_in", "attempts_cleared": cleared},
+    )
+    return cleared

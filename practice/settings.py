@@ -179,7 +179,7 @@ MFA_BACKUP_CODES = 10
 
 # Failed-login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
 # username, or from one IP address, lock that username or address for
-# AXES_COOLOFF_MINUTES (an operator can unlock earlier in the admin). The
+# AXES_COOLOFF_MINUTES (a practice admin can lift it on the staff page). The
 # username lock stops guessing from many addresses, the IP lock stops one
 # address spraying many usernames; a successful sign-in resets the count.
 # Failures and lockouts are audited as login_failed.
@@ -191,6 +191,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
+# Closing the browser ends the session on a shared workstation.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

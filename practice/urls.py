@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/new/", views.staff_edit, name="staff_create"),
     path("staff/<uuid:user_uuid>/", views.staff_edit, name="staff_edit"),
     path("staff/<uuid:user_uuid>/mfa-reset/", views.staff_mfa_reset, name="staff_mfa_reset"),
+    path("staff/<uuid:user_uuid>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),
     path("clients/", include("clients.urls")),
     path("notes/", include("notes.urls")),

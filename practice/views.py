@@ -66,8 +66,25 @@ def staff_edit(request: HttpRequest, user_uuid=None) -> HttpResponse:
     return render(
         request,
         "practice/staff_form.html",
-        {"form": form, "title": title, "staff": instance, "mfa_enrolled": mfa_enrolled},
+        {
+            "form": form,
+            "title": title,
+            "staff": instance,
+            "mfa_enrolled": mfa_enrolled,
+            "locked_out": bool(instance and services.is_locked_out(instance)),
+        },
     )
+
+
+@login_required
+@require_POST
+def staff_unlock(request: HttpRequest, user_uuid) -> HttpResponse:
+    """Lift a failed-sign-in lockout before it expires; audited."""
+    _require(request, "practice.manage_users", "Only practice admins unlock sign-in.")
+    staff = get_object_or_404(User, uuid=user_uuid)
+    services.user_unlock(user=staff, actor=request.user, request=request)
+    messages.success(request, f"Sign-in unlocked for {staff.username}.")
+    return redirect("staff_edit", user_uuid=staff.uuid)
 
 
 @login_required

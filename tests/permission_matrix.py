@@ -79,6 +79,7 @@ MATRIX = [
     row("staff_create", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
     row("staff_edit", user_uuid="staff", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
     row("staff_mfa_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
+    row("staff_unlock", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
     row("practice_settings", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
     # clients
     row("clients:list", get="302 200 200 200 200 200 200 200 200"),

@@ -12,7 +12,7 @@ from html import escape
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clients.models import Client
@@ -65,6 +65,14 @@ def assert_no_live_markup(html: str):
 
 @FUZZ
 @given(last=TEXT, preferred=TEXT, address=TEXT, pronouns=TEXT)
+@example(  # stored: every field within its length
+    last="<script>alert('x')</script>",
+    preferred='"><img src=x onerror=alert(1)>',
+    address="'; DROP TABLE clients_client; --",
+    pronouns="{{ 7|add:7 }}",
+)
+@example(last="Nul\x00l", preferred="", address="", pronouns="")  # refused: NUL
+@example(last="x" * 5000, preferred="", address="", pronouns="")  # refused: too long
 def test_client_form_hostile_text(login, fran, last, preferred, address, pronouns):
     http = login(fran)
     before = Client.objects.count()
@@ -98,10 +106,15 @@ def test_client_form_hostile_text(login, fran, last, preferred, address, pronoun
 
 @FUZZ
 @given(summary=TEXT, minutes=st.one_of(st.integers(-5, 5000).map(str), TEXT), when=TEXT)
+@example(summary="<script>alert('x')</script>\n" * 2000, minutes="10", when="")  # stored
+@example(summary="a\x00b", minutes="10", when="")  # refused: NUL
+@example(summary="ok", minutes="1; DROP TABLE x", when="")  # refused: minutes
+@example(summary="ok", minutes="10", when="2026-13-45T99:9")  # refused: date (odd length)
 def test_contact_note_form_hostile_text(login, alice, client_record, summary, minutes, when):
     http = login(alice)
     before = ContactNote.objects.count()
-    # Half the examples use a valid time so the summary itself gets stored.
+    # Half the examples (even-length `when`) use a valid time so the summary
+    # itself gets stored; the others send `when` as the time, usually refused.
     contact_at = (
         (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
         if len(when) % 2 == 0

@@ -136,3 +136,40 @@ def test_auditor_cannot_mark_reviewed(login, bob, audrey, client_record):
     grant = EmergencyAccess.objects.get()
     response = login(audrey).post(reverse("clients:emergency_review_mark", args=[grant.uuid]))
     assert response.status_code == 403
+
+
+def test_every_chart_page_under_emergency_access_is_flagged_and_audited(
+    login, alice, bob, client_record
+):
+    from contacts import services as contact_services
+
+    note = contact_services.contact_note_create(
+        client=client_record,
+        author=alice,
+        contact_at=timezone.now() - timedelta(hours=2),
+        reason="treatment_update",
+        means=["phone"],
+        minutes=10,
+        billable=False,
+        summary="Signed contact summary",
+        sign=True,
+    )
+    http = login(bob)
+    open_emergency(http, client_record)
+    page = http.get(reverse("contacts:detail", args=[note.uuid]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Emergency access." in html and "Signed contact summary" in html
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EMERGENCY_ACCESS,
+        detail__event="use",
+        detail__path=reverse("contacts:detail", args=[note.uuid]),
+    ).exists()
+    # Pages outside the chart carry no flag.
+    assert "Emergency access." not in http.get(reverse("clients:caseload")).content.decode()
+    # Writing stays closed.
+    assert http.get(reverse("contacts:addendum_add", args=[note.uuid])).status_code == 405
+    assert (
+        http.post(reverse("contacts:addendum_add", args=[note.uuid]), {"text": "x"}).status_code
+        == 403
+    )

@@ -224,3 +224,27 @@ def test_strict_booleans_for_security_switches(value):
     result = _check_deploy(_production_env(SECURE_SSL_REDIRECT=value))
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT must be true or false" in result.stderr
+
+
+def test_practice_admin_sees_and_lifts_a_lockout_audited(login, ada, alice, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        HttpClient().post(reverse("login"), {"username": "alice", "password": "nope-nope-1"})
+    admin = login(ada)
+    page = admin.get(reverse("staff_edit", args=[alice.uuid])).content.decode()
+    assert "Sign-in locked" in page
+    assert admin.post(reverse("staff_unlock", args=[alice.uuid])).status_code == 302
+    response = HttpClient().post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(
+        action=AuditAction.PERMISSION_CHANGE, detail__change="unlock_sign_in", username="ada"
+    ).exists()
+    assert (
+        "Sign-in locked" not in admin.get(reverse("staff_edit", args=[alice.uuid])).content.decode()
+    )
+
+
+def test_only_admins_unlock(login, people, alice):
+    for who in ("alice", "fran", "audrey", "root"):
+        assert (
+            login(people[who]).post(reverse("staff_unlock", args=[alice.uuid])).status_code == 403
+        )
