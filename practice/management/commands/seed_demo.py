@@ -20,6 +20,7 @@ APP_SEEDERS = [
     "contacts.demo",
     "billing.demo",
     "clients.security_demo",
+    "clients.retention_demo",
 ]
 
 
