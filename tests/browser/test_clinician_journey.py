@@ -25,7 +25,7 @@ def _wait_saved(page):
 def test_clinician_writes_autosaves_signs_amends_and_prints_a_soap_note(
     page, sign_in, alice, client_record, documents_settings, tmp_path
 ):
-    sign_in(alice)  # the MFA step joins sign_in() once MFA exists
+    sign_in(alice)  # password, then the code from her authenticator app
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     page.get_by_role("link", name="Casey Zebulon").click()
     expect(page.get_by_role("heading", name=re.compile("Casey Zebulon"))).to_be_visible()
