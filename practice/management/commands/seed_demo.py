@@ -21,6 +21,7 @@ APP_SEEDERS = [
     "billing.demo",
     "clients.security_demo",
     "clients.retention_demo",
+    "practice.day_demo",  # last: fills today's gaps on a later run
 ]
 
 
