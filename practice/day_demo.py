@@ -72,7 +72,8 @@ def _notes(users, clients, *, today: date, now: datetime) -> None:
     clinician = users.get("clinician")
     mine = _caseload(clients, clinician) if clinician else []
     if mine and not ProgressNote.objects.filter(author=clinician, status=NoteStatus.DRAFT):
-        draft = _note(mine[0], clinician, NoteFormat.SOAP, today - timedelta(days=2), 15)
+        client = mine[min(1, len(mine) - 1)]  # not the first demo draft's client and hour
+        draft = _note(client, clinician, NoteFormat.SOAP, today - timedelta(days=2), 16)
         ProgressNote.objects.filter(pk=draft.pk).update(created_at=now - timedelta(days=2))
     associate = users.get("clinician2")
     if associate is None or not associate.requires_cosign:
@@ -86,8 +87,10 @@ def _notes(users, clients, *, today: date, now: datetime) -> None:
     )
     if theirs and not awaiting.exists():
         yesterday = today - timedelta(days=1)
-        note = _note(theirs[0], associate, NoteFormat.DAP, yesterday, 11)
-        signed_at = timezone.make_aware(datetime.combine(yesterday, time(13, 0)))
+        # Another client and hour than the first demo note, which may be the same day.
+        client = theirs[min(1, len(theirs) - 1)]
+        note = _note(client, associate, NoteFormat.DAP, yesterday, 15)
+        signed_at = timezone.make_aware(datetime.combine(yesterday, time(17, 0)))
         notes.note_sign(note=note, actor=associate, now=signed_at)
 
 
