@@ -23,7 +23,11 @@ def build_contact_note_pdf(job, progress) -> list[OutputFile]:
         raise DocumentRefused(DRAFT_REFUSAL)
     progress(20)
     context = {
-        "title": "Contact note",
+        "title": (
+            f"Contact note · {timezone.localtime(note.contact_at):%Y-%m-%d %H:%M}"
+            f" · {note.get_reason_display()}"
+        ),
+        "footer_label": "Contact note",
         "client": note.client,
         "note": note,
         "addenda": list(note.addenda.all()),

@@ -23,7 +23,8 @@ def build_progress_note_pdf(job, progress) -> list[OutputFile]:
         raise DocumentRefused(DRAFT_REFUSAL)
     progress(20)
     context = {
-        "title": "Progress note",
+        "title": f"Progress note · {note.service_date:%Y-%m-%d} · {note.get_format_display()}",
+        "footer_label": "Progress note",
         "client": note.client,
         "note": note,
         "addenda": list(note.addenda.all()),

@@ -1,12 +1,15 @@
-"""Journey 1: a clinician writes, autosaves, signs and amends a SOAP note in the browser."""
+"""Journey 1: a clinician writes, autosaves, signs, amends and prints a SOAP note in the browser."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from notes.models import ProgressNote
+from practice import pdf
 from tests.browser.conftest import assert_accessible, assert_fits
+from tests.documents.helpers import pdf_pages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,10 +22,10 @@ def _wait_saved(page):
     expect(state).to_have_text(SAVED)  # ...and saved
 
 
-def test_clinician_writes_autosaves_signs_and_amends_a_soap_note(
-    page, sign_in, alice, client_record
+def test_clinician_writes_autosaves_signs_amends_and_prints_a_soap_note(
+    page, sign_in, alice, client_record, documents_settings, tmp_path
 ):
-    sign_in(alice)  # the MFA step joins sign_in() once MFA exists
+    sign_in(alice)  # password, then the code from her authenticator app
     expect(page.get_by_role("heading", name="My caseload")).to_be_visible()
     page.get_by_role("link", name="Casey Zebulon").click()
     expect(page.get_by_role("heading", name=re.compile("Casey Zebulon"))).to_be_visible()
@@ -107,8 +110,25 @@ def test_clinician_writes_autosaves_signs_and_amends_a_soap_note(
     expect(page.locator("h1 .pill")).to_have_text("Amended")
     assert ProgressNote.objects.get(pk=note.pk).hash_matches()
 
-    # TODO(journey 1, PDF): print the signed PDF here, from the note's documents
-    # block (templates/notes/_documents.html), once signed PDFs land.
+    # Print the signed PDF: the job page reaches Ready, the download is the
+    # practice-signed PDF of the note with its addendum.
+    page.get_by_role("button", name="Print signed PDF").click()
+    expect(page.locator("[data-job-label]")).to_have_text("Ready")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download signed PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    data = Path(download.value.path()).read_bytes()
+    status = pdf.validate_pdf(data)  # in a thread of its own: Playwright holds this loop
+    assert status.intact and status.bottom_line
+    text = "\n".join(pdf_pages(data, tmp_path))
+    assert "Casey Zebulon" in text and client_record.mrn in text
+    for section in ("Subjective", "Objective", "Assessment", "Plan"):
+        assert section in text
+    assert "Reports worry most days and poor sleep." in text
+    assert "Alice Adams" in text and "LCSW" in text
+    assert "Correction: the session ended at 10:50" in text
+    page.goto(f"/notes/{note.uuid}/")
 
     # The chart lists the note, amended, newest first.
     page.get_by_role("link", name=re.compile("Casey Zebulon")).click()

@@ -20,6 +20,8 @@ APP_SEEDERS = [
     "contacts.demo",
     "billing.demo",
     "clients.security_demo",
+    "clients.retention_demo",
+    "practice.day_demo",  # last: fills today's gaps on a later run
 ]
 
 
