@@ -336,3 +336,32 @@ def test_a_biller_cannot_download_an_auditors_export_and_vice_versa(
         http.get(reverse("documents:download", args=[billing_job.uuid, "sessions-csv"])).status_code
         == 404
     )
+
+
+def test_sessions_with_seconds_count_whole_minutes_on_the_page_and_in_the_export(
+    bill, alice, client_record, period, login, django_capture_on_commit_callbacks
+):
+    """A time typed with seconds (10:00:00-10:45:30) is 45 minutes, as the note
+    says, in the preview and in the export alike (not 45.5 summed in SQL)."""
+    start, _ = period
+    for day in (start, start + timedelta(days=1)):
+        note = ProgressNoteFactory(
+            client=client_record,
+            author=alice,
+            service_date=day,
+            start_time=time(10, 0, 0),
+            end_time=time(10, 45, 30),
+            cpt_code="90834",
+        )
+        assert note.duration_minutes == 45
+        sign_progress_note(note)
+    http = login(bill)
+    page = http.get(
+        reverse("billing:home"), {"start": start.isoformat(), "end": period[1].isoformat()}
+    ).content.decode()
+    assert 'data-total="session-minutes">90<' in page
+    start_export(http, period, django_capture_on_commit_callbacks)
+    export = BillingExport.objects.get()
+    assert export.session_minutes == 90
+    assert sorted(export.items.values_list("minutes", flat=True)) == [45, 45]
+
