@@ -365,3 +365,27 @@ def test_sessions_with_seconds_count_whole_minutes_on_the_page_and_in_the_export
     assert export.session_minutes == 90
     assert sorted(export.items.values_list("minutes", flat=True)) == [45, 45]
 
+
+def test_the_client_filter_keeps_the_mrn_out_of_the_url(
+    bill, billable, period, second_client, login
+):
+    """An MRN is an identifier (PHI): it is posted, never put in a query string
+    that lands in server logs and browser history."""
+    http = login(bill)
+    start, end = period
+    page = http.get(reverse("billing:home")).content.decode()
+    assert 'class="period-form" method="post"' in page
+    response = http.post(
+        reverse("billing:home"),
+        {"start": start.isoformat(), "end": end.isoformat(), "client_mrn": second_client.mrn},
+    )
+    assert response.status_code == 200
+    filtered = response.content.decode()
+    assert 'data-total="contact-minutes">35<' in filtered
+    assert f'name="client_mrn" value="{second_client.mrn}"' in filtered
+    # An MRN in a query string is not used (links never carry one).
+    response = http.get(
+        reverse("billing:home"),
+        {"start": start.isoformat(), "end": end.isoformat(), "client_mrn": second_client.mrn},
+    )
+    assert 'data-total="contact-minutes">67<' in response.content.decode()
