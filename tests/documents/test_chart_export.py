@@ -213,3 +213,25 @@ def test_the_chart_shows_the_export_button_to_those_who_may_use_it(
     assert label in login(alice).get(url).content.decode()
     assert label in login(audrey).get(url).content.decode()
     assert label not in login(fran).get(url).content.decode()
+
+
+def test_the_export_names_no_client_in_its_file_name_and_no_process_note_in_its_trail(
+    audrey, alice, chart, login, django_capture_on_commit_callbacks, tmp_path
+):
+    """A downloaded file name ends up in browser histories and download folders:
+    ids only. The audit section lists the record set's events, not the process
+    notes' (they are not part of the record set); the trail itself keeps them."""
+    today = timezone.localdate()
+    assert AuditEvent.objects.filter(
+        client_uuid=chart.uuid, object_type="psychotherapy.processnote"
+    ).exists()
+    http = login(audrey)
+    _export(http, chart, today - timedelta(days=30), today, django_capture_on_commit_callbacks)
+    job = DocumentJob.objects.get(requested_by=audrey)
+    name = job.files["pdf"]["name"]
+    assert chart.mrn not in name and chart.legal_last_name not in name
+    response = http.get(reverse("documents:download", args=[job.uuid, "pdf"]))
+    assert chart.mrn not in response["Content-Disposition"]
+    text = "\n".join(pdf_pages(job_bytes(job), tmp_path))
+    assert "Audit trail of this chart" in text
+    assert "processnote" not in text.lower()
