@@ -136,3 +136,13 @@ def test_auditor_cannot_mark_reviewed(login, bob, audrey, client_record):
     grant = EmergencyAccess.objects.get()
     response = login(audrey).post(reverse("clients:emergency_review_mark", args=[grant.uuid]))
     assert response.status_code == 403
+
+
+def test_marking_an_unknown_grant_is_not_found_and_outsiders_learn_nothing(login, ada, fran):
+    import uuid
+
+    url = reverse("clients:emergency_review_mark", args=[uuid.uuid4()])
+    assert login(ada).post(url).status_code == 404
+    # The front desk is refused before any lookup: the same 403 as for a real grant.
+    assert login(fran).post(url).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, user=fran).exists()
