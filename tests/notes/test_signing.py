@@ -207,6 +207,9 @@ def test_addendum_form_posts_and_refuses_empty_text(signed, alice, login):
     http = login(alice)
     response = http.post(f"/notes/{signed.uuid}/addenda/", {"text": ""})
     assert response.status_code == 400
+    # The refused form shows the note again: that read is audited like any other.
+    assert signed.subjective in response.content.decode()
+    assert AuditEvent.objects.filter(action="view", user=alice, object_id=str(signed.uuid)).exists()
     response = http.post(f"/notes/{signed.uuid}/addenda/", {"text": "Late entry: called GP"})
     assert response.status_code == 302
     assert signed.addenda.get().text == "Late entry: called GP"
