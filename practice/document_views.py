@@ -20,7 +20,6 @@ from clients import access as client_access
 from clients.chart_export import EXPORT_CHART, can_export_chart
 from clients.models import Client
 from contacts import access as contact_access
-from contacts.documents import DRAFT_REFUSAL
 from practice import audit, jobs
 from practice.document_forms import ChartExportForm
 from practice.job_access import get_job_for_user
@@ -194,7 +193,7 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
             object_id=str(note.uuid),
         )
     if not note.is_signed:
-        messages.error(request, DRAFT_REFUSAL)
+        messages.error(request, jobs.DRAFT_REFUSAL)
         return redirect("contacts:detail", note_uuid=note.uuid)
     job = jobs.document_job_start(
         kind=JobKind.CONTACT_NOTE_PDF,
@@ -226,7 +225,7 @@ def progress_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
             object_id=str(note.uuid),
         )
     if not note.is_signed:
-        messages.error(request, DRAFT_REFUSAL)
+        messages.error(request, jobs.DRAFT_REFUSAL)
         return redirect("notes:detail", note_uuid=note.uuid)
     job = jobs.document_job_start(
         kind=JobKind.PROGRESS_NOTE_PDF,

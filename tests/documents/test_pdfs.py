@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from contacts.documents import DRAFT_REFUSAL
 from practice import jobs, pdf
+from practice.jobs import DRAFT_REFUSAL
 from practice.models import AuditAction, AuditEvent, DocumentJob, JobKind, JobStatus
 from tests.documents.helpers import job_bytes, pdf_pages, tamper
 from tests.documents.signing import sign_progress_note
