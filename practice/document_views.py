@@ -48,8 +48,24 @@ def _job_client(job: DocumentJob) -> Client | None:
     return Client.objects.filter(uuid=job.client_uuid).first() if job.client_uuid else None
 
 
+def _billing_export(job: DocumentJob):
+    if job.kind != JobKind.BILLING_EXPORT:
+        return None
+    from billing.selectors import export_for_job
+
+    return export_for_job(job)
+
+
+def _withdrawn(job: DocumentJob) -> bool:
+    """The files of a voided billing export are not handed out any more: its
+    items are billable again, and an old file sent next to the redone export
+    would bill them twice."""
+    export = _billing_export(job)
+    return export is not None and export.is_voided
+
+
 def _files(job: DocumentJob) -> list[dict]:
-    if job.status != JobStatus.DONE or job.is_expired:
+    if job.status != JobStatus.DONE or job.is_expired or _withdrawn(job):
         return []
     return [
         {
@@ -104,11 +120,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def job_detail(request: HttpRequest, job_uuid) -> HttpResponse:
     job = _nudge(get_job_for_user(request, job_uuid))
-    billing_export = None
-    if job.kind == JobKind.BILLING_EXPORT and job.status == JobStatus.DONE:
-        from billing.selectors import export_for_job
-
-        billing_export = export_for_job(job)
+    billing_export = _billing_export(job) if job.status == JobStatus.DONE else None
     return render(
         request,
         "documents/job_detail.html",
@@ -138,6 +150,13 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
     if job.is_expired:
         return render(
             request, "documents/expired.html", {"job": job, "title": _job_title(job)}, status=410
+        )
+    if _withdrawn(job):
+        return render(
+            request,
+            "documents/expired.html",
+            {"job": job, "title": _job_title(job), "voided": True},
+            status=410,
         )
     path = jobs.job_file_path(job, key) if job.status == JobStatus.DONE else None
     if path is None or not path.exists():

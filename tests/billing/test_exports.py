@@ -389,3 +389,26 @@ def test_the_client_filter_keeps_the_mrn_out_of_the_url(
         {"start": start.isoformat(), "end": end.isoformat(), "client_mrn": second_client.mrn},
     )
     assert 'data-total="contact-minutes">67<' in response.content.decode()
+
+
+def test_the_files_of_a_voided_export_are_withdrawn(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    """Once voided, its items are billable again: a file still handed out could
+    be sent to the payer next to the redone export and bill the sessions twice."""
+    http = login(bill)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    export = BillingExport.objects.get()
+    job = DocumentJob.objects.get(uuid=export.job_uuid)
+    download = reverse("documents:download", args=[job.uuid, "sessions-csv"])
+    assert http.get(download).status_code == 200
+    http.post(reverse("billing:export_void", args=[export.uuid]), {"reason": "Wrong payer"})
+    response = http.get(download)
+    assert response.status_code == 410
+    assert "voided" in response.content.decode()
+    page = http.get(reverse("documents:job", args=[job.uuid])).content.decode()
+    assert download not in page and "voided" in page
+    # Only the download before the void was handed out (and audited).
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(job.uuid)).count() == 1
+    )
