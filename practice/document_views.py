@@ -200,17 +200,7 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
-    view = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.READ)
-    note = view.note
-    if not view.summary_visible:
-        client_access.deny(
-            request,
-            note.client,
-            "contacts.view_contactnote",
-            not_found=False,
-            object_type="contacts.contactnote",
-            object_id=str(note.uuid),
-        )
+    note = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.PRINT).note
     if not note.is_signed:
         messages.error(request, jobs.DRAFT_REFUSAL)
         return redirect("contacts:detail", note_uuid=note.uuid)
@@ -232,17 +222,7 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
 def progress_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
     from notes import access as note_access
 
-    view = note_access.get_progress_note_for_user(request, note_uuid, note_access.READ)
-    note = view.note
-    if not view.body_visible:
-        client_access.deny(
-            request,
-            note.client,
-            client_access.CLINICAL,
-            not_found=False,
-            object_type="notes.progressnote",
-            object_id=str(note.uuid),
-        )
+    note = note_access.get_progress_note_for_user(request, note_uuid, note_access.PRINT).note
     if not note.is_signed:
         messages.error(request, jobs.DRAFT_REFUSAL)
         return redirect("notes:detail", note_uuid=note.uuid)
