@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from clients import access, emergency
 from clients.models import Client, EmergencyAccess
+from practice import audit
 from practice.models import AuditAction, AuditEvent
 from practice.permissions import has_role_perm
 
@@ -104,6 +105,14 @@ def emergency_review(request: HttpRequest) -> HttpResponse:
     )
     for grant in page:
         grant.pages = used.get(str(grant.uuid), 0)
+    # The list names clients and the clinicians' reasons: reading it is audited.
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="clients.emergencyaccess",
+        object_id="review-list",
+        detail={"unreviewed_only": unreviewed, "results": page.paginator.count},
+    )
     return render(
         request,
         "clients/emergency_review.html",
