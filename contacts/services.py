@@ -227,8 +227,12 @@ def contact_note_sign(
     if note.author_id != actor.pk:
         raise ContactNoteRefused({None: "Only the author can sign this note."})
     now = now or timezone.now()
-    fresh = ContactNote.objects.select_related("client", "author", "collateral", "roi").get(
-        pk=note.pk
+    # Lock the row before reading what is hashed: an edit racing the click
+    # either lands first (and is signed) or waits and is refused.
+    fresh = (
+        ContactNote.objects.select_for_update(of=("self",))
+        .select_related("client", "author", "collateral", "roi")
+        .get(pk=note.pk)
     )
     _sign_fields(fresh, actor, now)
     updated = ContactNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(

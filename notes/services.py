@@ -254,7 +254,13 @@ def note_sign(
     if note.author_id != actor.pk:
         raise NoteRefused({None: "Only the author can sign this note."})
     now = now or timezone.now()
-    fresh = ProgressNote.objects.select_related("client", "author", "appointment").get(pk=note.pk)
+    # Lock the row before reading what is hashed: an autosave racing the click
+    # either lands first (and is signed) or waits and is refused.
+    fresh = (
+        ProgressNote.objects.select_for_update(of=("self",))
+        .select_related("client", "author", "appointment")
+        .get(pk=note.pk)
+    )
     if fresh.is_signed:
         raise NoteRefused({None: "This note is already signed."})
     blocking = necessity.blocking_problems(fresh)
