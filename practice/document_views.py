@@ -197,15 +197,13 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
 # -- starting documents -------------------------------------------------------
 
 
-@login_required
-@require_POST
-def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
-    note = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.PRINT).note
+def _print_note(request: HttpRequest, note, *, kind: str, detail_url: str) -> HttpResponse:
+    """Queue the signed PDF of a note already loaded for PRINT by its access helper."""
     if not note.is_signed:
         messages.error(request, jobs.DRAFT_REFUSAL)
-        return redirect("contacts:detail", note_uuid=note.uuid)
+        return redirect(detail_url, note_uuid=note.uuid)
     job = jobs.document_job_start(
-        kind=JobKind.CONTACT_NOTE_PDF,
+        kind=kind,
         requested_by=request.user,
         params={"note": str(note.uuid)},
         client=note.client,
@@ -215,6 +213,15 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
         request=request, job=job, client=note.client, action=AuditAction.PRINT, note=str(note.uuid)
     )
     return redirect("documents:job", job_uuid=job.uuid)
+
+
+@login_required
+@require_POST
+def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    view = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.PRINT)
+    return _print_note(
+        request, view.note, kind=JobKind.CONTACT_NOTE_PDF, detail_url="contacts:detail"
+    )
 
 
 @login_required
@@ -222,21 +229,10 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
 def progress_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
     from notes import access as note_access
 
-    note = note_access.get_progress_note_for_user(request, note_uuid, note_access.PRINT).note
-    if not note.is_signed:
-        messages.error(request, jobs.DRAFT_REFUSAL)
-        return redirect("notes:detail", note_uuid=note.uuid)
-    job = jobs.document_job_start(
-        kind=JobKind.PROGRESS_NOTE_PDF,
-        requested_by=request.user,
-        params={"note": str(note.uuid)},
-        client=note.client,
-        request=request,
+    view = note_access.get_progress_note_for_user(request, note_uuid, note_access.PRINT)
+    return _print_note(
+        request, view.note, kind=JobKind.PROGRESS_NOTE_PDF, detail_url="notes:detail"
     )
-    jobs.audit_export(
-        request=request, job=job, client=note.client, action=AuditAction.PRINT, note=str(note.uuid)
-    )
-    return redirect("documents:job", job_uuid=job.uuid)
 
 
 @login_required
