@@ -26,10 +26,11 @@ from practice.models import AuditEvent
 from practice.permissions import has_role_perm
 
 EXPORT_CHART = "practice.export_chart"
-# Audit events about process notes stay in the audit trail (auditors read it on
-# the chart's audit page) but are not part of the exported record set. A plain
-# string, so that this module still never imports the process-note store.
-PROCESS_NOTE_OBJECT_TYPE = "psychotherapy.processnote"
+# Audit events about process notes (object types "psychotherapy.<model>") stay
+# in the audit trail (auditors read it on the chart's audit page) but are not
+# part of the exported record set. A prefix, so that this module still never
+# names the process-note store.
+PROCESS_NOTE_EVENTS_PREFIX = "psychotherapy."
 MAX_DAYS = 366 * 10
 
 
@@ -78,7 +79,7 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         AuditEvent.objects.filter(
             client_uuid=client.uuid, created_at__gte=lower, created_at__lt=upper
         )
-        .exclude(object_type=PROCESS_NOTE_OBJECT_TYPE)
+        .exclude(object_type__startswith=PROCESS_NOTE_EVENTS_PREFIX)
         .order_by("id")
     )
     return {
