@@ -86,6 +86,10 @@ class BillingExport(models.Model):
     def __str__(self) -> str:
         return f"Export {self.period_start}–{self.period_end}"
 
+    @property
+    def is_voided(self) -> bool:
+        return self.status == ExportStatus.VOIDED
+
 
 class ItemKind(models.TextChoices):
     SESSION = "session", "Session"

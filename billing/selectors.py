@@ -23,7 +23,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute, ExtractSecond
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractMinute,
+    ExtractSecond,
+    Floor,
+)
 from django.utils import timezone
 
 from billing.models import BilledItem, BillingExport, FeeScheduleEntry, ItemKind
@@ -60,10 +67,15 @@ def _seconds(prefix: str):
 
 def session_minutes_expression():
     """Session length in whole minutes, in SQL, the same as ProgressNote.duration_minutes
-    (a session past midnight wraps; no times at all counts as 0)."""
+    (a session past midnight wraps; no times at all counts as 0).
+
+    PostgreSQL's EXTRACT returns numeric, so the division is floored and cast
+    explicitly: 10:00:00-10:45:30 is 45 minutes, as in Python, not 45.5.
+    """
     diff = _seconds("end_time") - _seconds("start_time")
     wrapped = ExpressionWrapper((diff + Value(86400)) % Value(86400), output_field=IntegerField())
-    return Coalesce(ExpressionWrapper(wrapped / Value(60), output_field=IntegerField()), Value(0))
+    minutes = Cast(Floor(wrapped / Value(60)), output_field=IntegerField())
+    return Coalesce(minutes, Value(0))
 
 
 def _live_billed(kind: str):

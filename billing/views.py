@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from billing import access, selectors, services
 from billing.forms import PeriodForm, VoidForm
@@ -37,10 +37,17 @@ def _start(request, *, start, end, clinician, client) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def billing_home(request: HttpRequest) -> HttpResponse:
     access.require_billing(request)
-    if request.GET.get("start"):
-        form = PeriodForm(request.GET)
+    if request.method == "POST":
+        # The totals are asked for with a POST: the client filter is an MRN,
+        # and an identifier never goes into a URL (server logs, history).
+        form = PeriodForm(request.POST)
+    elif request.GET.get("start"):
+        data = request.GET.copy()
+        data.pop("client_mrn", None)
+        form = PeriodForm(data)
     else:
         form = PeriodForm(
             {

@@ -26,6 +26,11 @@ from practice.models import AuditEvent
 from practice.permissions import has_role_perm
 
 EXPORT_CHART = "practice.export_chart"
+# Audit events about process notes (object types "psychotherapy.<model>") stay
+# in the audit trail (auditors read it on the chart's audit page) but are not
+# part of the exported record set. A prefix, so that this module still never
+# names the process-note store.
+PROCESS_NOTE_EVENTS_PREFIX = "psychotherapy."
 MAX_DAYS = 366 * 10
 
 
@@ -70,9 +75,13 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         .select_related("clinician")
         .order_by("start", "id")
     )
-    events = AuditEvent.objects.filter(
-        client_uuid=client.uuid, created_at__gte=lower, created_at__lt=upper
-    ).order_by("id")
+    events = (
+        AuditEvent.objects.filter(
+            client_uuid=client.uuid, created_at__gte=lower, created_at__lt=upper
+        )
+        .exclude(object_type__startswith=PROCESS_NOTE_EVENTS_PREFIX)
+        .order_by("id")
+    )
     return {
         "diagnoses": list(client.diagnoses.order_by("-is_primary", "code")),
         "care_team": list(client.care_team.select_related("clinician")),
@@ -106,5 +115,6 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     data = pdf.render_pdf("clients/pdf/chart_export.html", context)
     progress(80)
     signed = pdf.sign_pdf(data, reason="Chart export (record set)")
-    name = f"chart-{client.mrn}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
+    # Ids only in a file name (it lands in download folders and browser histories).
+    name = f"chart-{str(client.uuid)[:8]}-{start:%Y%m%d}-{end:%Y%m%d}.pdf"
     return [OutputFile("pdf", name, "application/pdf", signed, "signed PDF")]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from clients.models import Client, EmergencyAccess
 from practice import audit
 from practice.models import AuditAction
-from practice.permissions import has_perm
+from practice.permissions import has_perm, has_role_perm
 from practice.roles import CLINICAL_ROLES
 
 # What a grant adds: reading the chart, nothing else.
@@ -109,6 +109,25 @@ def emergency_access_used(*, request, grant: EmergencyAccess) -> None:
         client=grant.client,
         detail={"event": "use", "grant": str(grant.uuid), "path": request.path[:200]},
     )
+
+
+MARK_REVIEWED_PERM = "practice.manage_users"
+
+
+def get_grant_for_reviewer(request, grant_uuid) -> EmergencyAccess:
+    """The one way a view reaches a grant: practice admins, who mark grants
+    reviewed. Anyone else gets a 403 (audited) before any lookup; an unknown
+    grant is a 404."""
+    from django.http import Http404
+
+    from clients import access  # clients.access imports this module
+
+    if not has_role_perm(request.user, MARK_REVIEWED_PERM):
+        access.deny(request, None, MARK_REVIEWED_PERM, not_found=False)
+    grant = EmergencyAccess.objects.select_related("client").filter(uuid=grant_uuid).first()
+    if grant is None:
+        raise Http404("No such emergency access.")
+    return grant
 
 
 @transaction.atomic

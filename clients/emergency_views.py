@@ -11,17 +11,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients import access, emergency
 from clients.models import Client, EmergencyAccess
+from practice import audit
 from practice.models import AuditAction, AuditEvent
 from practice.permissions import has_role_perm
 
 REVIEW_PERM = "practice.view_auditevent"
-MARK_REVIEWED_PERM = "practice.manage_users"
+MARK_REVIEWED_PERM = emergency.MARK_REVIEWED_PERM
 
 
 class EmergencyAccessForm(forms.Form):
@@ -104,6 +105,14 @@ def emergency_review(request: HttpRequest) -> HttpResponse:
     )
     for grant in page:
         grant.pages = used.get(str(grant.uuid), 0)
+    # The list names clients and the clinicians' reasons: reading it is audited.
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        object_type="clients.emergencyaccess",
+        object_id="review-list",
+        detail={"unreviewed_only": unreviewed, "results": page.paginator.count},
+    )
     return render(
         request,
         "clients/emergency_review.html",
@@ -120,9 +129,7 @@ def emergency_review(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def emergency_review_mark(request: HttpRequest, grant_uuid) -> HttpResponse:
-    if not has_role_perm(request.user, MARK_REVIEWED_PERM):
-        access.deny(request, None, MARK_REVIEWED_PERM, not_found=False)
-    grant = get_object_or_404(EmergencyAccess, uuid=grant_uuid)
+    grant = emergency.get_grant_for_reviewer(request, grant_uuid)
     form = ReviewForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

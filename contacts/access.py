@@ -33,7 +33,7 @@ BILLING = "billing"
 ADD_ADMINISTRATIVE = "contacts.add_administrative_contactnote"
 VIEW_ADMINISTRATIVE = "contacts.view_administrative_contactnote"
 
-READ, EDIT, SIGN, ADDEND = "read", "edit", "sign", "addend"
+READ, EDIT, SIGN, ADDEND, PRINT = "read", "edit", "sign", "addend", "print"
 
 
 def read_level(user, client: Client) -> str | None:
@@ -139,4 +139,14 @@ def get_contact_note_for_user(request, note_uuid: uuid.UUID | str, action: str =
             refusal = "Addenda are added to signed notes; edit the draft instead."
         if refusal:
             _refuse(request, client, "contacts.add_contactnote", refusal, note)
-    return NoteView(note=note, level=level, summary_visible=shows_summary(user, note, level))
+    summary_visible = shows_summary(user, note, level)
+    if action == PRINT and not summary_visible:
+        # A printed note carries its summary: only those who read it in full print it.
+        _refuse(
+            request,
+            client,
+            "contacts.view_contactnote",
+            "Your role does not include reading this note in full.",
+            note,
+        )
+    return NoteView(note=note, level=level, summary_visible=summary_visible)

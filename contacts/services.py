@@ -13,7 +13,7 @@ from contacts import access, rules
 from contacts.models import ContactNote, ContactNoteAddendum, NoteStatus
 from practice import audit
 from practice.models import AuditAction
-from practice.signing import content_hash
+from practice.signing import signed_addendum_add, signer_name
 
 
 class ContactNoteRefused(Exception):
@@ -80,7 +80,7 @@ def _check(
 def _sign_fields(note: ContactNote, signer, now: datetime) -> None:
     note.status = NoteStatus.SIGNED
     note.signed_at = now
-    note.signer_name = signer.get_full_name() or signer.username
+    note.signer_name = signer_name(signer)
     note.signer_credentials = signer.credentials
     note.content_hash = note.compute_hash()
 
@@ -227,8 +227,12 @@ def contact_note_sign(
     if note.author_id != actor.pk:
         raise ContactNoteRefused({None: "Only the author can sign this note."})
     now = now or timezone.now()
-    fresh = ContactNote.objects.select_related("client", "author", "collateral", "roi").get(
-        pk=note.pk
+    # Lock the row before reading what is hashed: an edit racing the click
+    # either lands first (and is signed) or waits and is refused.
+    fresh = (
+        ContactNote.objects.select_for_update(of=("self",))
+        .select_related("client", "author", "collateral", "roi")
+        .get(pk=note.pk)
     )
     _sign_fields(fresh, actor, now)
     updated = ContactNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(
@@ -264,23 +268,11 @@ def contact_note_addendum_add(
     text = text.strip()
     if not text:
         raise ContactNoteRefused({"text": "Write the addendum."})
-    now = now or timezone.now()
-    addendum = ContactNoteAddendum(
+    return signed_addendum_add(
+        ContactNoteAddendum,
         note=note,
+        actor=actor,
         text=text,
-        author=actor,
-        signed_at=now,
-        signer_name=actor.get_full_name() or actor.username,
-        signer_credentials=actor.credentials,
-    )
-    addendum.content_hash = content_hash(addendum.signed_content())
-    addendum.save()
-    audit.record(
-        AuditAction.SIGN,
+        now=now or timezone.now(),
         request=request,
-        user=actor,
-        obj=addendum,
-        client=note.client,
-        detail={"note": str(note.uuid), "addendum": True},
     )
-    return addendum

@@ -29,8 +29,8 @@ from notes.models import NoteStatus, ProgressNote
 FULL = "full"
 BILLING = "billing"
 
-READ, EDIT, SIGN, COSIGN, ADDEND = "read", "edit", "sign", "cosign", "addend"
-ACTIONS = (READ, EDIT, SIGN, COSIGN, ADDEND)
+READ, EDIT, SIGN, COSIGN, ADDEND, PRINT = "read", "edit", "sign", "cosign", "addend", "print"
+ACTIONS = (READ, EDIT, SIGN, COSIGN, ADDEND, PRINT)
 
 # Audit vocabulary for refusals: the permission that was missing.
 _PERMS = {
@@ -39,6 +39,7 @@ _PERMS = {
     SIGN: "notes.change_progressnote",
     COSIGN: "notes.cosign_progressnote",
     ADDEND: "notes.add_progressnoteaddendum",
+    PRINT: client_access.CLINICAL,
 }
 
 
@@ -115,7 +116,7 @@ def _refuse(request, note: ProgressNote, action: str, message: str, *, not_found
 
 
 def get_progress_note_for_user(request, note_uuid: uuid.UUID | str, action: str = READ) -> NoteView:
-    """Load a progress note for ``action`` (read/edit/sign/cosign/addend) or refuse.
+    """Load a progress note for ``action`` (read/edit/sign/cosign/addend/print) or refuse.
 
     Outsiders to the client and anyone but the author asking for a draft get a
     404; insiders lacking the right get a 403 that says why. Both are audited.
@@ -155,6 +156,9 @@ def get_progress_note_for_user(request, note_uuid: uuid.UUID | str, action: str 
             action,
             "Only the author's supervisor co-signs, once, a signed note that awaits it.",
         )
+    if action == PRINT and level != FULL:
+        # A printed note carries its whole text: billers (who see the billing facts) may not.
+        _refuse(request, note, action, "Your role does not include reading clinical content.")
     if action == ADDEND:
         if not note.is_signed:
             _refuse(request, note, action, "Addenda are added to signed notes; edit the draft.")

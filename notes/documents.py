@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from notes.models import ProgressNote
-from practice import pdf
-from practice.jobs import DocumentRefused, OutputFile
+from practice.jobs import OutputFile, build_signed_note_pdf
 
-DRAFT_REFUSAL = "Only signed notes can be printed as signed documents. Sign the note first."
+
+def _heading(note: ProgressNote) -> str:
+    return f"Progress note · {note.service_date:%Y-%m-%d} · {note.get_format_display()}"
 
 
 def build_progress_note_pdf(job, progress) -> list[OutputFile]:
-    note = (
-        ProgressNote.objects.select_related("client", "author", "cosigner")
-        .filter(uuid=job.params["note"])
-        .first()
+    return build_signed_note_pdf(
+        job,
+        progress,
+        notes=ProgressNote.objects.select_related("client", "author", "cosigner"),
+        title="Progress note",
+        heading=_heading,
+        template="notes/pdf/progress_note.html",
+        file_stem="progress-note",
+        day_field="service_date",
     )
-    if note is None:
-        raise DocumentRefused("The note no longer exists.")
-    if not note.is_signed:
-        raise DocumentRefused(DRAFT_REFUSAL)
-    progress(20)
-    context = {
-        "title": f"Progress note · {note.service_date:%Y-%m-%d} · {note.get_format_display()}",
-        "footer_label": "Progress note",
-        "client": note.client,
-        "note": note,
-        "addenda": list(note.addenda.all()),
-        "generated_at": timezone.now(),
-    }
-    data = pdf.render_pdf("notes/pdf/progress_note.html", context)
-    progress(70)
-    signed = pdf.sign_pdf(data, reason="Signed progress note")
-    name = f"progress-note-{note.service_date:%Y%m%d}-{str(note.uuid)[:8]}.pdf"
-    return [OutputFile("pdf", name, "application/pdf", signed, "signed PDF")]

@@ -15,7 +15,7 @@ from notes.formats import ALL_SECTION_FIELDS, NoteFormat
 from notes.models import Intervention, NoteStatus, ProgressNote, ProgressNoteAddendum
 from practice import audit
 from practice.models import AuditAction
-from practice.signing import content_hash
+from practice.signing import content_hash, signed_addendum_add, signer_name
 
 # Fields a draft's author may change (the format is fixed when the note is started).
 TEXT_FIELDS = (
@@ -57,10 +57,6 @@ class NoteRefused(Exception):
     def __init__(self, errors: dict[str | None, str]):
         self.errors = errors
         super().__init__("; ".join(errors.values()))
-
-
-def _signer_name(user) -> str:
-    return user.get_full_name() or user.username
 
 
 def _snapshot_diagnoses(note: ProgressNote, codes: list[str]) -> list[dict]:
@@ -258,7 +254,13 @@ def note_sign(
     if note.author_id != actor.pk:
         raise NoteRefused({None: "Only the author can sign this note."})
     now = now or timezone.now()
-    fresh = ProgressNote.objects.select_related("client", "author", "appointment").get(pk=note.pk)
+    # Lock the row before reading what is hashed: an autosave racing the click
+    # either lands first (and is signed) or waits and is refused.
+    fresh = (
+        ProgressNote.objects.select_for_update(of=("self",))
+        .select_related("client", "author", "appointment")
+        .get(pk=note.pk)
+    )
     if fresh.is_signed:
         raise NoteRefused({None: "This note is already signed."})
     blocking = necessity.blocking_problems(fresh)
@@ -278,7 +280,7 @@ def note_sign(
     fresh.necessity_override_reason = override_reason if missing else ""
     fresh.status = NoteStatus.SIGNED
     fresh.signed_at = now
-    fresh.signer_name = _signer_name(actor)
+    fresh.signer_name = signer_name(actor)
     fresh.signer_credentials = actor.credentials
     fresh.cosign_required = bool(actor.requires_cosign)
     fresh.content_hash = fresh.compute_hash()
@@ -333,7 +335,7 @@ def note_cosign(
         raise NoteRefused({None: "Only the author's supervisor co-signs this note."})
     fresh.cosigned_at = now or timezone.now()
     fresh.cosigner = actor
-    fresh.cosigner_name = _signer_name(actor)
+    fresh.cosigner_name = signer_name(actor)
     fresh.cosigner_credentials = actor.credentials
     fresh.cosign_hash = content_hash(cosign_content(fresh))
     updated = ProgressNote.objects.filter(
@@ -371,23 +373,11 @@ def note_addendum_add(
         raise NoteRefused({"text": f"Keep the addendum under {MAX_TEXT:,} characters."})
     if "\x00" in text:
         raise NoteRefused({"text": "Remove the null character pasted into the addendum."})
-    now = now or timezone.now()
-    addendum = ProgressNoteAddendum(
+    return signed_addendum_add(
+        ProgressNoteAddendum,
         note=note,
+        actor=actor,
         text=text,
-        author=actor,
-        signed_at=now,
-        signer_name=_signer_name(actor),
-        signer_credentials=actor.credentials,
-    )
-    addendum.content_hash = content_hash(addendum.signed_content())
-    addendum.save()
-    audit.record(
-        AuditAction.SIGN,
+        now=now or timezone.now(),
         request=request,
-        user=actor,
-        obj=addendum,
-        client=note.client,
-        detail={"note": str(note.uuid), "addendum": True},
     )
-    return addendum

@@ -306,6 +306,14 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
         else:
             messages.success(request, "Addendum signed and added.")
             return redirect("notes:detail", note_uuid=view.note.uuid)
+    # The refused form is shown on the note page: the note is read again.
+    audit.record(
+        AuditAction.VIEW,
+        request=request,
+        obj=view.note,
+        client=view.note.client,
+        detail={"level": view.level, "addendum_refused": True},
+    )
     context = _detail_context(request, view)
     context["addendum_form"] = form
     return render(request, "notes/note_detail.html", context, status=400)

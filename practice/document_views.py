@@ -20,7 +20,6 @@ from clients import access as client_access
 from clients.chart_export import EXPORT_CHART, can_export_chart
 from clients.models import Client
 from contacts import access as contact_access
-from contacts.documents import DRAFT_REFUSAL
 from practice import audit, jobs
 from practice.document_forms import ChartExportForm
 from practice.job_access import get_job_for_user
@@ -49,8 +48,24 @@ def _job_client(job: DocumentJob) -> Client | None:
     return Client.objects.filter(uuid=job.client_uuid).first() if job.client_uuid else None
 
 
+def _billing_export(job: DocumentJob):
+    if job.kind != JobKind.BILLING_EXPORT:
+        return None
+    from billing.selectors import export_for_job
+
+    return export_for_job(job)
+
+
+def _withdrawn(job: DocumentJob) -> bool:
+    """The files of a voided billing export are not handed out any more: its
+    items are billable again, and an old file sent next to the redone export
+    would bill them twice."""
+    export = _billing_export(job)
+    return export is not None and export.is_voided
+
+
 def _files(job: DocumentJob) -> list[dict]:
-    if job.status != JobStatus.DONE or job.is_expired:
+    if job.status != JobStatus.DONE or job.is_expired or _withdrawn(job):
         return []
     return [
         {
@@ -105,11 +120,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 def job_detail(request: HttpRequest, job_uuid) -> HttpResponse:
     job = _nudge(get_job_for_user(request, job_uuid))
-    billing_export = None
-    if job.kind == JobKind.BILLING_EXPORT and job.status == JobStatus.DONE:
-        from billing.selectors import export_for_job
-
-        billing_export = export_for_job(job)
+    billing_export = _billing_export(job) if job.status == JobStatus.DONE else None
     return render(
         request,
         "documents/job_detail.html",
@@ -139,6 +150,13 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
     if job.is_expired:
         return render(
             request, "documents/expired.html", {"job": job, "title": _job_title(job)}, status=410
+        )
+    if _withdrawn(job):
+        return render(
+            request,
+            "documents/expired.html",
+            {"job": job, "title": _job_title(job), "voided": True},
+            status=410,
         )
     path = jobs.job_file_path(job, key) if job.status == JobStatus.DONE else None
     if path is None or not path.exists():
@@ -179,25 +197,13 @@ def job_download(request: HttpRequest, job_uuid, key: str) -> HttpResponse:
 # -- starting documents -------------------------------------------------------
 
 
-@login_required
-@require_POST
-def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
-    view = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.READ)
-    note = view.note
-    if not view.summary_visible:
-        client_access.deny(
-            request,
-            note.client,
-            "contacts.view_contactnote",
-            not_found=False,
-            object_type="contacts.contactnote",
-            object_id=str(note.uuid),
-        )
+def _print_note(request: HttpRequest, note, *, kind: str, detail_url: str) -> HttpResponse:
+    """Queue the signed PDF of a note already loaded for PRINT by its access helper."""
     if not note.is_signed:
-        messages.error(request, DRAFT_REFUSAL)
-        return redirect("contacts:detail", note_uuid=note.uuid)
+        messages.error(request, jobs.DRAFT_REFUSAL)
+        return redirect(detail_url, note_uuid=note.uuid)
     job = jobs.document_job_start(
-        kind=JobKind.CONTACT_NOTE_PDF,
+        kind=kind,
         requested_by=request.user,
         params={"note": str(note.uuid)},
         client=note.client,
@@ -207,6 +213,15 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
         request=request, job=job, client=note.client, action=AuditAction.PRINT, note=str(note.uuid)
     )
     return redirect("documents:job", job_uuid=job.uuid)
+
+
+@login_required
+@require_POST
+def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    view = contact_access.get_contact_note_for_user(request, note_uuid, contact_access.PRINT)
+    return _print_note(
+        request, view.note, kind=JobKind.CONTACT_NOTE_PDF, detail_url="contacts:detail"
+    )
 
 
 @login_required
@@ -214,31 +229,10 @@ def contact_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
 def progress_note_print(request: HttpRequest, note_uuid) -> HttpResponse:
     from notes import access as note_access
 
-    view = note_access.get_progress_note_for_user(request, note_uuid, note_access.READ)
-    note = view.note
-    if not view.body_visible:
-        client_access.deny(
-            request,
-            note.client,
-            client_access.CLINICAL,
-            not_found=False,
-            object_type="notes.progressnote",
-            object_id=str(note.uuid),
-        )
-    if not note.is_signed:
-        messages.error(request, DRAFT_REFUSAL)
-        return redirect("notes:detail", note_uuid=note.uuid)
-    job = jobs.document_job_start(
-        kind=JobKind.PROGRESS_NOTE_PDF,
-        requested_by=request.user,
-        params={"note": str(note.uuid)},
-        client=note.client,
-        request=request,
+    view = note_access.get_progress_note_for_user(request, note_uuid, note_access.PRINT)
+    return _print_note(
+        request, view.note, kind=JobKind.PROGRESS_NOTE_PDF, detail_url="notes:detail"
     )
-    jobs.audit_export(
-        request=request, job=job, client=note.client, action=AuditAction.PRINT, note=str(note.uuid)
-    )
-    return redirect("documents:job", job_uuid=job.uuid)
 
 
 @login_required

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from practice import audit
+from practice import audit, pdf
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus, PracticeSettings
 from practice.pdf import CertificateMissing
 
@@ -240,6 +241,50 @@ def document_jobs_purge_expired(*, now=None) -> int:
     if purged:
         logger.info("purged the files of %s expired document jobs", purged)
     return purged
+
+
+# -- signed note PDFs ---------------------------------------------------------
+
+DRAFT_REFUSAL = "Only signed notes can be printed as signed documents. Sign the note first."
+
+
+def build_signed_note_pdf(
+    job: DocumentJob,
+    progress: Progress,
+    *,
+    notes,
+    title: str,
+    template: str,
+    file_stem: str,
+    day_field: str,
+    heading: Callable[[Any], str] | None = None,
+) -> list[OutputFile]:
+    """One signed note (progress or contact note) with its addenda as a signed PDF.
+
+    ``notes`` is the queryset the note is taken from (with its joins); the file
+    is named by the note's date and id only, never by the client. ``heading``
+    titles the document by the note itself (e.g. "Progress note · date · SOAP");
+    ``title`` alone is the short footer label.
+    """
+    note = notes.filter(uuid=job.params["note"]).first()
+    if note is None:
+        raise DocumentRefused("The note no longer exists.")
+    if not note.is_signed:
+        raise DocumentRefused(DRAFT_REFUSAL)
+    progress(20)
+    context = {
+        "title": heading(note) if heading else title,
+        "footer_label": title,
+        "client": note.client,
+        "note": note,
+        "addenda": list(note.addenda.all()),
+        "generated_at": timezone.now(),
+    }
+    data = pdf.render_pdf(template, context)
+    progress(70)
+    signed = pdf.sign_pdf(data, reason=f"Signed {title.lower()}")
+    name = f"{file_stem}-{getattr(note, day_field):%Y%m%d}-{str(note.uuid)[:8]}.pdf"
+    return [OutputFile("pdf", name, "application/pdf", signed, "signed PDF")]
 
 
 def audit_export(*, request, job: DocumentJob, client=None, action=AuditAction.EXPORT, **detail):

@@ -26,6 +26,42 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
+def signer_name(user) -> str:
+    """The name a signature carries: the full name, or the username without one."""
+    return user.get_full_name() or user.username
+
+
+def signed_addendum_add(model, *, note, actor, text: str, now, request=None):
+    """Write one signed addendum (``model`` is the note kind's addendum model):
+    the signer, the time and the hash of its content, then audit the signature.
+
+    The caller has checked that ``note`` is signed and ``actor`` may add to it;
+    addenda are signed when written, so this is the only write they get.
+    """
+    from practice import audit
+    from practice.models import AuditAction
+
+    addendum = model(
+        note=note,
+        text=text,
+        author=actor,
+        signed_at=now,
+        signer_name=signer_name(actor),
+        signer_credentials=actor.credentials,
+    )
+    addendum.content_hash = content_hash(addendum.signed_content())
+    addendum.save()
+    audit.record(
+        AuditAction.SIGN,
+        request=request,
+        user=actor,
+        obj=addendum,
+        client=note.client,
+        detail={"note": str(note.uuid), "addendum": True},
+    )
+    return addendum
+
+
 _TRIGGER = """
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN

@@ -336,3 +336,79 @@ def test_a_biller_cannot_download_an_auditors_export_and_vice_versa(
         http.get(reverse("documents:download", args=[billing_job.uuid, "sessions-csv"])).status_code
         == 404
     )
+
+
+def test_sessions_with_seconds_count_whole_minutes_on_the_page_and_in_the_export(
+    bill, alice, client_record, period, login, django_capture_on_commit_callbacks
+):
+    """A time typed with seconds (10:00:00-10:45:30) is 45 minutes, as the note
+    says, in the preview and in the export alike (not 45.5 summed in SQL)."""
+    start, _ = period
+    for day in (start, start + timedelta(days=1)):
+        note = ProgressNoteFactory(
+            client=client_record,
+            author=alice,
+            service_date=day,
+            start_time=time(10, 0, 0),
+            end_time=time(10, 45, 30),
+            cpt_code="90834",
+        )
+        assert note.duration_minutes == 45
+        sign_progress_note(note)
+    http = login(bill)
+    page = http.get(
+        reverse("billing:home"), {"start": start.isoformat(), "end": period[1].isoformat()}
+    ).content.decode()
+    assert 'data-total="session-minutes">90<' in page
+    start_export(http, period, django_capture_on_commit_callbacks)
+    export = BillingExport.objects.get()
+    assert export.session_minutes == 90
+    assert sorted(export.items.values_list("minutes", flat=True)) == [45, 45]
+
+
+def test_the_client_filter_keeps_the_mrn_out_of_the_url(
+    bill, billable, period, second_client, login
+):
+    """An MRN is an identifier (PHI): it is posted, never put in a query string
+    that lands in server logs and browser history."""
+    http = login(bill)
+    start, end = period
+    page = http.get(reverse("billing:home")).content.decode()
+    assert 'class="period-form" method="post"' in page
+    response = http.post(
+        reverse("billing:home"),
+        {"start": start.isoformat(), "end": end.isoformat(), "client_mrn": second_client.mrn},
+    )
+    assert response.status_code == 200
+    filtered = response.content.decode()
+    assert 'data-total="contact-minutes">35<' in filtered
+    assert f'name="client_mrn" value="{second_client.mrn}"' in filtered
+    # An MRN in a query string is not used (links never carry one).
+    response = http.get(
+        reverse("billing:home"),
+        {"start": start.isoformat(), "end": end.isoformat(), "client_mrn": second_client.mrn},
+    )
+    assert 'data-total="contact-minutes">67<' in response.content.decode()
+
+
+def test_the_files_of_a_voided_export_are_withdrawn(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    """Once voided, its items are billable again: a file still handed out could
+    be sent to the payer next to the redone export and bill the sessions twice."""
+    http = login(bill)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    export = BillingExport.objects.get()
+    job = DocumentJob.objects.get(uuid=export.job_uuid)
+    download = reverse("documents:download", args=[job.uuid, "sessions-csv"])
+    assert http.get(download).status_code == 200
+    http.post(reverse("billing:export_void", args=[export.uuid]), {"reason": "Wrong payer"})
+    response = http.get(download)
+    assert response.status_code == 410
+    assert "voided" in response.content.decode()
+    page = http.get(reverse("documents:job", args=[job.uuid])).content.decode()
+    assert download not in page and "voided" in page
+    # Only the download before the void was handed out (and audited).
+    assert (
+        AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(job.uuid)).count() == 1
+    )

@@ -173,3 +173,21 @@ def test_every_chart_page_under_emergency_access_is_flagged_and_audited(
         http.post(reverse("contacts:addendum_add", args=[note.uuid]), {"text": "x"}).status_code
         == 403
     )
+
+
+def test_marking_an_unknown_grant_is_not_found_and_outsiders_learn_nothing(login, ada, fran):
+    import uuid
+
+    url = reverse("clients:emergency_review_mark", args=[uuid.uuid4()])
+    assert login(ada).post(url).status_code == 404
+    # The front desk is refused before any lookup: the same 403 as for a real grant.
+    assert login(fran).post(url).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, user=fran).exists()
+
+
+def test_reading_the_review_list_is_audited(login, bob, ada, client_record):
+    open_emergency(login(bob), client_record)
+    assert login(ada).get(reverse("clients:emergency_review")).status_code == 200
+    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="clients.emergencyaccess")
+    assert event.user == ada and event.detail["results"] == 1
+    assert REASON not in str(event.detail)

@@ -352,3 +352,16 @@ def test_the_reason_is_chosen_not_defaulted(client_record, alice, login):
     body = response.content.decode()
     assert "Choose a reason for the contact." in body and "Typed text to keep" in body
     assert not ContactNote.objects.exists()
+
+
+def test_signing_reads_the_draft_under_a_row_lock(alice, make_note):
+    """An edit landing between the read and the update would leave a hash of
+    older content on the note: the sign locks the row before reading it."""
+    from django.test.utils import CaptureQueriesContext
+
+    draft = make_note(alice, sign=False)
+    with CaptureQueriesContext(connection) as ctx:
+        services.contact_note_sign(note=draft, actor=alice)
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "contacts_contactnote"' in q["sql"]]
+    assert reads and "FOR UPDATE" in reads[0]
+    assert ContactNote.objects.get(pk=draft.pk).hash_matches()

@@ -1,51 +1,27 @@
-"""Signing progress notes for tests, below the (parallel) notes service layer:
-the same columns notes.services fills in, set directly."""
+"""Signing factory-made progress notes in tests, through notes.services (the
+same path as the editor's "Sign", co-sign and addendum buttons), so that a
+test never holds a signature the application could not have made."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.utils import timezone
+from notes import services
+from notes.models import ProgressNote
 
-from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
-from practice.signing import content_hash
+FIXTURE_REASON = "Chosen by the test fixture"
 
 
 def sign_progress_note(note: ProgressNote, *, cosigner=None, addenda=()) -> ProgressNote:
-    note.status = NoteStatus.SIGNED
-    note.signed_at = timezone.now()
-    note.signer_name = note.author.get_full_name() or note.author.username
-    note.signer_credentials = note.author.credentials
-    note.cosign_required = bool(note.author.requires_cosign)
-    note.content_hash = note.compute_hash()
-    note.save()
-    note = ProgressNote.objects.get(pk=note.pk)
+    """Sign ``note`` as its author (keeping the CPT code the factory gave it,
+    with a reason where it differs from the suggestion), co-sign it as
+    ``cosigner`` and add ``addenda`` as (author, text) pairs."""
+    author = note.author
+    services.note_update(
+        note=note, actor=author, cpt_code=note.cpt_code, cpt_override_reason=FIXTURE_REASON
+    )
+    services.note_sign(note=note, actor=author, override_reason=FIXTURE_REASON)
     if cosigner is not None:
-        now = timezone.now()
-        cosign_hash = content_hash({"note_hash": note.content_hash, "cosigner": str(cosigner.uuid)})
-        with connection.cursor() as cur:
-            cur.execute(
-                "UPDATE notes_progressnote SET cosigned_at = %s, cosigner_id = %s, "
-                "cosigner_name = %s, cosigner_credentials = %s, cosign_hash = %s WHERE id = %s",
-                [
-                    now,
-                    cosigner.pk,
-                    cosigner.get_full_name() or cosigner.username,
-                    cosigner.credentials,
-                    cosign_hash,
-                    note.pk,
-                ],
-            )
-        note = ProgressNote.objects.get(pk=note.pk)
-    for author, text in addenda:
-        addendum = ProgressNoteAddendum(
-            note=note,
-            text=text,
-            author=author,
-            signed_at=timezone.now(),
-            signer_name=author.get_full_name() or author.username,
-            signer_credentials=author.credentials,
-            content_hash="",
-        )
-        addendum.content_hash = content_hash(addendum.signed_content())
-        addendum.save()
-    return note
+        services.note_cosign(note=ProgressNote.objects.get(pk=note.pk), actor=cosigner)
+    signed = ProgressNote.objects.get(pk=note.pk)
+    for addendum_author, text in addenda:
+        services.note_addendum_add(note=signed, actor=addendum_author, text=text)
+    return ProgressNote.objects.get(pk=note.pk)

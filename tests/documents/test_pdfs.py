@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from contacts.documents import DRAFT_REFUSAL
 from practice import jobs, pdf
+from practice.jobs import DRAFT_REFUSAL
 from practice.models import AuditAction, AuditEvent, DocumentJob, JobKind, JobStatus
 from tests.documents.helpers import job_bytes, pdf_pages, tamper
 from tests.documents.signing import sign_progress_note
@@ -224,17 +224,20 @@ def test_a_draft_progress_note_is_refused_at_the_print_button(
     assert not DocumentJob.objects.exists()
 
 
-@pytest.mark.parametrize("who", ["bob", "bill", "fran"])
+@pytest.mark.parametrize("who,code", [("bob", 404), ("bill", 403), ("fran", 403)])
 def test_contact_note_printing_is_refused_to_those_who_cannot_read_it_in_full(
-    who, people, alice, make_contact_note, login, django_capture_on_commit_callbacks
+    who, code, people, alice, make_contact_note, login, django_capture_on_commit_callbacks
 ):
     note = make_contact_note(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(people[who]).post(
             reverse("documents:contact_note_print", args=[note.uuid])
         )
-    assert response.status_code in (403, 404)
+    assert response.status_code == code
     assert not DocumentJob.objects.exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.ACCESS_DENIED, user=people[who], client_uuid=note.client.uuid
+    ).exists()
 
 
 @pytest.mark.parametrize(

@@ -207,6 +207,9 @@ def test_addendum_form_posts_and_refuses_empty_text(signed, alice, login):
     http = login(alice)
     response = http.post(f"/notes/{signed.uuid}/addenda/", {"text": ""})
     assert response.status_code == 400
+    # The refused form shows the note again: that read is audited like any other.
+    assert signed.subjective in response.content.decode()
+    assert AuditEvent.objects.filter(action="view", user=alice, object_id=str(signed.uuid)).exists()
     response = http.post(f"/notes/{signed.uuid}/addenda/", {"text": "Late entry: called GP"})
     assert response.status_code == 302
     assert signed.addenda.get().text == "Late entry: called GP"
@@ -278,3 +281,17 @@ def test_the_author_discards_a_draft_never_a_signed_note(client_record, alice, b
     with pytest.raises(services.NoteRefused):
         services.note_discard(note=signed, actor=alice)
     assert ProgressNote.objects.filter(pk=signed.pk).exists()
+
+
+def test_signing_reads_the_draft_under_a_row_lock(draft, alice):
+    """An autosave landing between the read and the update would leave a hash of
+    older content on the note: the sign locks the row before reading it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        services.note_sign(note=draft, actor=alice)
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "notes_progressnote"' in q["sql"]]
+    assert reads and "FOR UPDATE" in reads[0]
+    signed = ProgressNote.objects.get(pk=draft.pk)
+    assert signed.hash_matches()
