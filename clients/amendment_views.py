@@ -100,6 +100,7 @@ def _detail(request, client, req, *, accept=None, deny=None, disagreement=None, 
             "errors": errors,
             "can_decide": can_decide,
             "can_disagree": can_disagree,
+            "shows_text": amendments.shows_amendment_text(user, client),
             "accept_form": accept or AcceptForm(),
             "deny_form": deny or DenyForm(),
             "disagreement_form": disagreement

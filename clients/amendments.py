@@ -47,6 +47,14 @@ def can_read(user, client: Client) -> bool:
     return access.can(user, access.CLINICAL, client) or can_log(user, client)
 
 
+def shows_amendment_text(user, client: Client) -> bool:
+    """The accepted amendment changes the clinical record: only roles that read
+    clinical content see its text. The front desk (who logs requests and mails
+    the decision) sees the status, who decided and when, and a denial's reason,
+    which the client must receive in writing."""
+    return access.can(user, access.CLINICAL, client)
+
+
 def amendments_section(request, client: Client):
     """Chart section provider (clients.chart.PROVIDERS)."""
     user = request.user
@@ -61,6 +69,7 @@ def amendments_section(request, client: Client):
             )
         ),
         "can_log": can_log(user, client),
+        "shows_text": shows_amendment_text(user, client),
     }
 
 

@@ -67,6 +67,11 @@ def test_accept_signs_and_freezes_the_amendment(login, alice, fran, client_recor
     assert again.status_code == 400 and "already been decided" in again.content.decode()
     chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
     assert "Client arrived on time (10:00)." in chart and "Accepted" in chart
+    # The front desk sees that it was accepted, not the clinical text itself.
+    desk = login(fran)
+    for page in (reverse("clients:chart", args=[client_record.uuid]), u["detail"]):
+        html = desk.get(page).content.decode()
+        assert "Accepted" in html and "Client arrived on time (10:00)." not in html
     assert AuditEvent.objects.filter(action=AuditAction.SIGN, object_id=str(req.uuid)).exists()
     with pytest.raises(RuntimeError):
         req.amendment_text = "changed"
