@@ -131,42 +131,49 @@ def _decider(request, client_uuid, amendment_uuid):
     return client, req
 
 
-@login_required
-@require_POST
-def amendment_accept(request: HttpRequest, client_uuid, amendment_uuid) -> HttpResponse:
+def _decide(request, client_uuid, amendment_uuid, *, form_class, service, done: str, slot: str):
+    """Accept or deny: the same steps, another form, service and message."""
     client, req = _decider(request, client_uuid, amendment_uuid)
-    form = AcceptForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            amendments.amendment_accept(
-                req=req, actor=request.user, request=request, **form.cleaned_data
-            )
-            messages.success(request, "Amendment accepted and signed.")
+            service(req=req, actor=request.user, request=request, **form.cleaned_data)
+        except amendments.AmendmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, done)
             return redirect(
                 "clients:amendment_detail", client_uuid=client.uuid, amendment_uuid=req.uuid
             )
-        except amendments.AmendmentError as exc:
-            form.add_error(None, str(exc))
-    return _detail(request, client, req, accept=form, status=400)
+    return _detail(request, client, req, status=400, **{slot: form})
+
+
+@login_required
+@require_POST
+def amendment_accept(request: HttpRequest, client_uuid, amendment_uuid) -> HttpResponse:
+    return _decide(
+        request,
+        client_uuid,
+        amendment_uuid,
+        form_class=AcceptForm,
+        service=amendments.amendment_accept,
+        done="Amendment accepted and signed.",
+        slot="accept",
+    )
 
 
 @login_required
 @require_POST
 def amendment_deny(request: HttpRequest, client_uuid, amendment_uuid) -> HttpResponse:
-    client, req = _decider(request, client_uuid, amendment_uuid)
-    form = DenyForm(request.POST)
-    if form.is_valid():
-        try:
-            amendments.amendment_deny(
-                req=req, actor=request.user, request=request, **form.cleaned_data
-            )
-            messages.success(request, "Request denied; the reason is kept with it.")
-            return redirect(
-                "clients:amendment_detail", client_uuid=client.uuid, amendment_uuid=req.uuid
-            )
-        except amendments.AmendmentError as exc:
-            form.add_error(None, str(exc))
-    return _detail(request, client, req, deny=form, status=400)
+    return _decide(
+        request,
+        client_uuid,
+        amendment_uuid,
+        form_class=DenyForm,
+        service=amendments.amendment_deny,
+        done="Request denied; the reason is kept with it.",
+        slot="deny",
+    )
 
 
 @login_required
