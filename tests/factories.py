@@ -15,6 +15,7 @@ from clients.models import (
     Diagnosis,
     ReleaseOfInformation,
 )
+from notes.cpt import suggest_cpt
 from practice.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -91,6 +92,12 @@ __all__ = [
 ]
 
 
+def _minutes(start: time | None, end: time | None) -> int:
+    if start is None or end is None:
+        return 0
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
 class ProgressNoteFactory(factory.django.DjangoModelFactory):
     """A draft SOAP note; sign it through notes.services in tests that need one signed."""
 
@@ -116,5 +123,8 @@ class ProgressNoteFactory(factory.django.DjangoModelFactory):
     progress = "Uses breathing exercise twice a week; worry ratings down from 8 to 6."
     interventions = factory.LazyFunction(lambda: ["cbt", "psychoeducation"])
     risk_level = "low"
-    cpt_code = "90837"
-    cpt_suggested = "90837"
+    # The code follows the session, as notes.services would suggest it.
+    cpt_suggested = factory.LazyAttribute(
+        lambda n: suggest_cpt(n.service_type, _minutes(n.start_time, n.end_time))
+    )
+    cpt_code = factory.LazyAttribute(lambda n: n.cpt_suggested)
