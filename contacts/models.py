@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from practice.models import SignedAddendum
 from practice.signing import FrozenRecordError, content_hash
 
 
@@ -214,42 +215,10 @@ class ContactNote(models.Model):
         return bool(self.content_hash) and self.compute_hash() == self.content_hash
 
 
-class ContactNoteAddendum(models.Model):
+class ContactNoteAddendum(SignedAddendum):
     """A signed correction or addition to a signed contact note."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(ContactNote, on_delete=models.PROTECT, related_name="addenda")
-    text = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    signer_name = models.CharField(max_length=200)
-    signer_credentials = models.CharField(max_length=60, blank=True)
-    content_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["signed_at", "id"]
+    class Meta(SignedAddendum.Meta):
         verbose_name_plural = "contact note addenda"
-
-    def __str__(self) -> str:
-        return f"Addendum {self.uuid}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise FrozenRecordError("Addenda are signed when written and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecordError("Addenda cannot be deleted.")
-
-    def signed_content(self) -> dict:
-        return {
-            "uuid": str(self.uuid),
-            "note": str(self.note.uuid),
-            "note_hash": self.note.content_hash,
-            "text": self.text,
-            "author": str(self.author.uuid),
-            "signer_name": self.signer_name,
-            "signer_credentials": self.signer_credentials,
-            "signed_at": _utc(self.signed_at),
-        }

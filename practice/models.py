@@ -3,12 +3,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from practice.roles import Role
+from practice.signing import FrozenRecordError
 
 
 class User(AbstractUser):
@@ -296,3 +297,48 @@ class DocumentJob(models.Model):
     @property
     def waiting_for_broker(self) -> bool:
         return self.status == JobStatus.QUEUED and self.dispatched_at is None
+
+
+class SignedAddendum(models.Model):
+    """A signed correction or addition to a signed note (progress or contact note).
+
+    Signed when written, then frozen: ``save()`` refuses an update, ``delete()``
+    always refuses, and PostgreSQL triggers do the same below the ORM. A concrete
+    addendum adds ``note = ForeignKey(<its note>, related_name="addenda")``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.TextField()
+    author = models.ForeignKey("practice.User", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    signer_name = models.CharField(max_length=200)
+    signer_credentials = models.CharField(max_length=60, blank=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["signed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.uuid}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenRecordError("Addenda are signed when written and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecordError("Addenda cannot be deleted.")
+
+    def signed_content(self) -> dict:
+        return {
+            "uuid": str(self.uuid),
+            "note": str(self.note.uuid),
+            "note_hash": self.note.content_hash,
+            "text": self.text,
+            "author": str(self.author.uuid),
+            "signer_name": self.signer_name,
+            "signer_credentials": self.signer_credentials,
+            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
+        }
