@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.models import SignedAddendum
-from practice.signing import FrozenRecordError, content_hash
+from practice.models import FrozenWhenSigned, SignedAddendum
+from practice.signing import content_hash
 
 
 class Reason(models.TextChoices):
@@ -66,7 +66,9 @@ def kind_for_reason(reason: str) -> str:
     return Kind.ADMINISTRATIVE if reason in ADMINISTRATIVE_REASONS else Kind.CLINICAL
 
 
-class ContactNote(models.Model):
+class ContactNote(FrozenWhenSigned):
+    frozen_label = "contact notes"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="contact_notes"
@@ -146,27 +148,8 @@ class ContactNote(models.Model):
         return f"Contact note {self.uuid}"
 
     def save(self, *args, **kwargs):
-        # Application-level guard; PostgreSQL enforces the same with a trigger.
-        if getattr(self, "_loaded_status", None) == NoteStatus.SIGNED:
-            raise FrozenRecordError("Signed contact notes cannot be changed; add an addendum.")
         self.kind = kind_for_reason(self.reason)
         super().save(*args, **kwargs)
-        self._loaded_status = self.status
-
-    def delete(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", self.status) == NoteStatus.SIGNED:
-            raise FrozenRecordError("Signed contact notes cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == NoteStatus.SIGNED
 
     @property
     def is_administrative(self) -> bool:

@@ -21,8 +21,8 @@ from django.db.models import Q
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
-from practice.models import SignedAddendum
-from practice.signing import FrozenRecordError, content_hash
+from practice.models import FrozenWhenSigned, SignedAddendum
+from practice.signing import content_hash
 
 
 class NoteStatus(models.TextChoices):
@@ -101,7 +101,10 @@ COSIGN_COLUMNS = (
 )
 
 
-class ProgressNote(models.Model):
+class ProgressNote(FrozenWhenSigned):
+    # Co-signing is a conditional UPDATE in notes.services, never a save().
+    frozen_label = "progress notes"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="progress_notes"
@@ -224,32 +227,7 @@ class ProgressNote(models.Model):
     def __str__(self) -> str:
         return f"Progress note {self.uuid}"
 
-    # -- frozen once signed ---------------------------------------------------
-
-    def save(self, *args, **kwargs):
-        # Application-level guard; PostgreSQL enforces the same with a trigger.
-        # Co-signing is a conditional UPDATE in notes.services, not a save().
-        if getattr(self, "_loaded_status", None) == NoteStatus.SIGNED:
-            raise FrozenRecordError("Signed progress notes cannot be changed; add an addendum.")
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
-
-    def delete(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", self.status) == NoteStatus.SIGNED:
-            raise FrozenRecordError("Signed progress notes cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
     # -- derived state --------------------------------------------------------
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == NoteStatus.SIGNED
 
     @property
     def awaiting_cosign(self) -> bool:

@@ -342,3 +342,40 @@ class SignedAddendum(models.Model):
             "signer_credentials": self.signer_credentials,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
         }
+
+
+class FrozenWhenSigned(models.Model):
+    """A note that is frozen once signed: ``save()`` and ``delete()`` refuse once
+    the row was loaded (or saved) as signed. The application-level half of the
+    guard; PostgreSQL triggers enforce the same below the ORM. Concrete models
+    have a ``status`` field with the value ``"signed"`` and name themselves in
+    ``frozen_label`` (e.g. "progress notes") for the error message.
+    """
+
+    frozen_label = "signed records"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", None) == "signed":
+            raise FrozenRecordError(
+                f"Signed {self.frozen_label} cannot be changed; add an addendum."
+            )
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", self.status) == "signed":
+            raise FrozenRecordError(f"Signed {self.frozen_label} cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == "signed"

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from contacts import services
 from contacts.chart import minute_totals
-from contacts.models import ContactNote, ContactNoteAddendum, FrozenRecordError
+from contacts.models import ContactNote, ContactNoteAddendum
 from practice.models import AuditAction, AuditEvent
+from practice.signing import FrozenRecordError
 
 pytestmark = pytest.mark.django_db
 
