@@ -126,6 +126,15 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
     if existing is not None:
         return existing
     period, clinician, client = _period_from(job.params)
+    sessions = list(selectors.billable_sessions(period))
+    contacts = list(selectors.billable_contacts(period))
+    if not sessions and not contacts:
+        # E.g. a second tab's "Create export" after the first took every item:
+        # refuse rather than record a live, empty $0 export.
+        raise DocumentRefused(
+            "Nothing to export: every billable item in this period is already in a live "
+            "export (perhaps one just created in another tab)."
+        )
     export = BillingExport(
         created_by=job.requested_by,
         period_start=period.start,
@@ -136,7 +145,6 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
     )
     export.full_clean()
     export.save()
-    sessions = selectors.billable_sessions(period)
     items = [
         BilledItem(
             export=export,
@@ -162,7 +170,7 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
             service_date=timezone.localdate(note.contact_at),
             minutes=note.minutes,
         )
-        for note in selectors.billable_contacts(period)
+        for note in contacts
     ]
     try:
         with transaction.atomic():
