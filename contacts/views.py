@@ -118,8 +118,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
                     client=client, author=user, request=request, sign=False, **kwargs
                 )
                 messages.warning(
-                    request,
-                    "Saved as a draft. It cannot be signed yet: " + exc.errors["person"],
+                    request, "Saved as a draft with everything typed; it cannot be signed yet."
                 )
                 return redirect("contacts:edit", note_uuid=note.uuid)
             _apply_refusal(request, form, client, exc, kwargs["collateral"])
