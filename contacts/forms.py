@@ -9,6 +9,7 @@ from clients.models import Client, CollateralContact
 from clients.representatives import representation_on, representation_window
 from contacts.models import ADMINISTRATIVE_REASONS, Means, Reason
 from practice.models import PracticeSettings
+from practice.querystrings import PlausibleDateField, PlausibleDateTimeField
 
 CLIENT = "client"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -55,7 +56,7 @@ def minutes_field(min_value: int = 1, **kwargs) -> forms.IntegerField:
 
 
 class ContactNoteForm(forms.Form):
-    contact_at = forms.DateTimeField(
+    contact_at = PlausibleDateTimeField(
         label="Date and time of contact",
         widget=DateTimeInput(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
@@ -205,5 +206,5 @@ class AddendumForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    contacts_from = forms.DateField(label="From", required=False)
-    contacts_to = forms.DateField(label="To", required=False)
+    contacts_from = PlausibleDateField(label="From", required=False)
+    contacts_to = PlausibleDateField(label="To", required=False)

@@ -75,7 +75,8 @@ def test_a_note_signed_long_after_the_session_is_flagged_late(client_record, ali
     )
     assert late.late_documentation_days == 800 and on_time.late_documentation_days is None
     http = login(alice)
-    assert "Late documentation" in http.get(reverse("notes:detail", args=[late.uuid])).content.decode()
+    late_page = http.get(reverse("notes:detail", args=[late.uuid])).content.decode()
+    assert "Late documentation" in late_page
     assert "Late documentation" not in (
         http.get(reverse("notes:detail", args=[on_time.uuid])).content.decode()
     )
