@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.measures",
     "contacts",
     "billing",
 ]
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
     "practice.middleware.MfaRequiredMiddleware",
+    # A session handed to a client (measures' client mode) reaches only its locked pages.
+    "practice.kiosk.KioskMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "practice.middleware.NoStoreMiddleware",
