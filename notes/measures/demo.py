@@ -32,9 +32,7 @@ def seed(users: dict, clients: list, rng: random.Random) -> None:
     if MeasureResult.objects.exists():
         return
     clinician = users["clinician"]
-    mine = [
-        c for c in clients if c.care_team.filter(clinician=clinician, role="primary").exists()
-    ]
+    mine = [c for c in clients if c.care_team.filter(clinician=clinician, role="primary").exists()]
     if not mine:
         return
     now = timezone.now()
