@@ -146,7 +146,7 @@ def objects(people, client_record, settings, documents_settings):
     from notes.measures import services as measure_services
 
     measure_result = measure_services.measure_record(
-        client=client_record, instrument="phq9", answers=[1] * 9, clinician=alice
+        client=client_record, instrument="phq9", answers=[1] * 8 + [0], clinician=alice
     )
     measure_schedule = measure_services.measure_schedule_set(
         client=client_record,
