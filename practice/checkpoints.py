@@ -206,8 +206,7 @@ def iter_verified() -> Iterator[Checkpoint]:
                 signature = b""
             if not _verify(public_key, signature, _canonical(body)):
                 raise CheckpointError(
-                    f"checkpoint line {number} has a bad signature: the checkpoint file "
-                    "was edited"
+                    f"checkpoint line {number} has a bad signature: the checkpoint file was edited"
                 )
             if previous and (mark.seq < previous.seq or mark.at < previous.at):
                 raise CheckpointError(

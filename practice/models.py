@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from practice.roles import Role
-from practice.signing import FrozenRecordError
+from practice.signing import FrozenRecordError, hash_matches
 
 
 class User(AbstractUser):
@@ -399,6 +399,10 @@ class SignedAddendum(models.Model):
             "signer_credentials": self.signer_credentials,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
         }
+
+    def hash_matches(self) -> bool:
+        """Whether the addendum still matches the keyed hash taken when it was signed."""
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class FrozenWhenSigned(models.Model):

@@ -135,9 +135,7 @@ def _sealed_trail(user, n=5):
 
 def test_relabelling_a_row_is_caught(alice, audit_certificate):
     events = _sealed_trail(alice)
-    _tamper(
-        ("UPDATE practice_auditevent SET username = 'mallory' WHERE id = %s", [events[1].pk])
-    )
+    _tamper(("UPDATE practice_auditevent SET username = 'mallory' WHERE id = %s", [events[1].pk]))
     with pytest.raises(CommandError, match=f"#{events[1].pk}.*keyed hash"):
         call_command("verify_audit_chain")
 
