@@ -341,3 +341,19 @@ def verify(*, seal_first: bool = True) -> Verification:
         return result
     result.unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
     return result
+
+
+def verify_chain() -> tuple[int, AuditEvent | None, str]:
+    """The older interface, kept for callers such as bench/: (events checked,
+    the event where the chain breaks or None when all is well, reason). A
+    break with no single bad event (the newest events cut) names the newest
+    remaining event."""
+    result = verify()
+    if result.ok:
+        return result.checked, None, ""
+    bad = None
+    if result.bad_id is not None:
+        bad = AuditEvent.objects.filter(pk=result.bad_id).first()
+    if bad is None:
+        bad = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").first()
+    return result.checked, bad or AuditEvent(), result.reason
