@@ -479,6 +479,20 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _mark(url: str, scale: float) -> None:
+    """Note which scale the database holds (bench/run reuses it at that scale)."""
+    import json
+    from pathlib import Path
+    from urllib.parse import urlparse
+
+    name = urlparse(url).path.lstrip("/")
+    folder = Path(__file__).resolve().parent.parent / "var"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.json").write_text(
+        json.dumps({"scale": scale, "at": datetime.now(UTC).isoformat(timespec="seconds")})
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import os
@@ -514,6 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         cursor.execute("VACUUM ANALYZE")
     print(f"  {'total':<34} {time.perf_counter() - started:8.1f} s")
     sys.stdout.flush()
+    _mark(args.database_url, args.scale)
     return 0
 
 
