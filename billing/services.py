@@ -11,10 +11,8 @@ page agree to the minute.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -32,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from billing import selectors
+from billing import access, selectors
 from billing.models import BilledItem, BillingExport, ExportStatus, ItemKind
 from clients.models import Client
 from contacts.models import ContactNote, Means, Reason
@@ -40,6 +38,7 @@ from notes.models import PlaceOfService, ProgressNote
 from practice import audit
 from practice.jobs import DocumentRefused, OutputFile, document_job_start
 from practice.models import AuditAction, DocumentJob, JobKind, User
+from practice.spreadsheets import csv_bytes, xlsx_bytes
 
 SESSION_COLUMNS = [
     "row_type",
@@ -235,7 +234,10 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
 
 @transaction.atomic
 def billing_export_void(*, export: BillingExport, actor: User, reason: str, request=None) -> None:
-    """Void a live export: its items are released for the next export."""
+    """Void a live export (its maker or a practice admin, with a reason): its
+    items are released for the next export."""
+    if not access.may_void(actor, export):
+        raise BillingRefused(access.VOID_REFUSAL)
     reason = (reason or "").strip()
     if not reason:
         raise BillingRefused("Give the reason for voiding this export.")
@@ -251,7 +253,12 @@ def billing_export_void(*, export: BillingExport, actor: User, reason: str, requ
         request=request,
         user=actor,
         obj=export,
-        detail={"change": "void", "items_released": released},
+        detail={
+            "change": "void",
+            "items_released": released,
+            "reason": reason[:300],
+            "made_by": export.created_by.username,
+        },
     )
     export.refresh_from_db()
 
@@ -459,41 +466,6 @@ def _session_rows_with_total(export: BillingExport) -> Iterator[list]:
     yield _session_total_row(export)
 
 
-def _csv(columns: list[str], rows: Iterable[list]) -> bytes:
-    """CSV bytes, written a chunk of rows at a time (no list of every row is kept)."""
-    out = io.BytesIO()
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(columns)
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            writer.writerows(chunk)
-            chunk.clear()
-    writer.writerows(chunk)
-    text.flush()
-    data = out.getvalue()
-    text.detach()
-    return data
-
-
-def _xlsx(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
-    """A workbook in openpyxl's write-only mode: rows go to disk as they come."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append(columns)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
     export = billing_export_create(job=job)
     progress(50)
@@ -511,21 +483,21 @@ def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
             "sessions-csv",
             f"{stem}-sessions.csv",
             CSV_TYPE,
-            _csv(SESSION_COLUMNS, _session_rows_with_total(export)),
+            csv_bytes(SESSION_COLUMNS, _session_rows_with_total(export)),
             "billable sessions (CSV)",
         ),
         OutputFile(
             "contacts-csv",
             f"{stem}-contact-minutes.csv",
             CSV_TYPE,
-            _csv(CONTACT_COLUMNS, contact_rows(export)),
+            csv_bytes(CONTACT_COLUMNS, contact_rows(export)),
             "contact minutes (CSV)",
         ),
         OutputFile(
             "xlsx",
             f"{stem}.xlsx",
             XLSX_TYPE,
-            _xlsx(
+            xlsx_bytes(
                 [
                     ("Sessions", SESSION_COLUMNS, _session_rows_with_total(export)),
                     ("Contact minutes", CONTACT_COLUMNS, contact_rows(export)),
