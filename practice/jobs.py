@@ -66,6 +66,10 @@ class OutputFile:
 Progress = Callable[[int], None]
 
 
+# The params key that records the role a job was asked for under.
+MADE_AS = "made_as_role"
+
+
 def job_dir(job: DocumentJob) -> Path:
     return Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job.uuid)
 
@@ -77,11 +81,15 @@ def job_dir(job: DocumentJob) -> Path:
 def document_job_start(
     *, kind: str, requested_by, params: dict, client=None, request=None
 ) -> DocumentJob:
-    """Record a job and queue it once this transaction commits."""
+    """Record a job and queue it once this transaction commits.
+
+    The asker's role is recorded with the job: the files are served only while
+    they still hold it (see ``practice.job_access``).
+    """
     job = DocumentJob(
         kind=kind,
         requested_by=requested_by,
-        params=params,
+        params={**params, MADE_AS: requested_by.role},
         client_uuid=client.uuid if client is not None else None,
     )
     job.full_clean()

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
     "practice.middleware.MfaRequiredMiddleware",
+    # A query string a page cannot use is a 400 with a message, never a 500.
+    "practice.querystrings.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "practice.middleware.NoStoreMiddleware",
