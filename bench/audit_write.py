@@ -15,7 +15,7 @@ in the database: its time and its peak memory growth are printed.
 The database is ``--database-url`` (default $BENCH_DATABASE_URL, else
 postgres://postgres@127.0.0.1:5432/ehr_bench_audit), created and migrated when
 missing; never point it at a practice's database. Checkpoints are signed with a
-throw-away certificate in a temporary directory. The last line printed is the
+certificate of the bench's own, in var/bench-<database>/. The last line printed is the
 summary; the exit status is 0 when the target holds.
 """
 
@@ -26,8 +26,8 @@ import multiprocessing
 import os
 import resource
 import sys
-import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,12 +36,56 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ehr_bench_audit"
 TARGET = 3.0
 
 
-def _setup(database_url: str, scratch: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["AUDIT_CHECKPOINT_DIR"] = str(Path(scratch) / "checkpoints")
-    os.environ["PRACTICE_CERT_FILE"] = str(Path(scratch) / "cert.pem")
-    os.environ["PRACTICE_KEY_FILE"] = str(Path(scratch) / "key.pem")
+def use_bench_audit_files(database_url: str, *, fresh: bool = False) -> Path:
+    """Point the audit checkpoints and the certificate that signs them at a
+    folder of this bench database's own (var/bench-<name>/), made when missing;
+    ``fresh`` empties it (the database was just recreated). Call before
+    ``django.setup()``; bench/data.py and bench/runner.py do."""
+    import shutil
+
+    name = urlparse(database_url).path.lstrip("/")
+    folder = ROOT / "var" / f"bench-{name}"
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    if not (cert.exists() and key.exists()):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        private = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench practice")])
+        now = datetime.now(UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(private.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(days=3650))
+            .sign(private, hashes.SHA256())
+        )
+        key.write_bytes(
+            private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    os.environ["AUDIT_CHECKPOINT_DIR"] = str(folder / "audit-checkpoints")
+    os.environ["PRACTICE_CERT_FILE"] = str(cert)
+    os.environ["PRACTICE_KEY_FILE"] = str(key)
     os.environ["PRACTICE_KEY_PASSPHRASE"] = ""
+    return folder
+
+
+def _setup(database_url: str) -> None:
+    use_bench_audit_files(database_url)
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -70,8 +114,8 @@ _CEILING_INSERT = (
 )
 
 
-def _writer(database_url, scratch, mode, count, work_ms, start, results) -> None:
-    _setup(database_url, scratch)
+def _writer(database_url, mode, count, work_ms, start, results) -> None:
+    _setup(database_url)
     from django.db import connection, transaction
 
     from practice import audit
@@ -102,9 +146,7 @@ def _writer(database_url, scratch, mode, count, work_ms, start, results) -> None
     connection.close()
 
 
-def _rate(
-    database_url: str, scratch: str, mode: str, writers: int, events: int, work_ms: float
-) -> float:
+def _rate(database_url: str, mode: str, writers: int, events: int, work_ms: float) -> float:
     """Events per second for ``events`` events split over ``writers`` processes."""
     ctx = multiprocessing.get_context("spawn")
     start = ctx.Barrier(writers + 1)
@@ -113,7 +155,7 @@ def _rate(
     procs = [
         ctx.Process(
             target=_writer,
-            args=(database_url, scratch, mode, share, work_ms, start, results),
+            args=(database_url, mode, share, work_ms, start, results),
         )
         for _ in range(writers)
     ]
@@ -147,17 +189,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.database_url.startswith("postgres"):
         parser.error("the benchmark needs PostgreSQL")
-    scratch = tempfile.mkdtemp(prefix="bench-audit-")
     _ensure_database(args.database_url)
-    _setup(args.database_url, scratch)
+    _setup(args.database_url)
     from django.core.management import call_command
 
-    from practice.pdf import make_self_signed_certificate
-
     call_command("migrate", verbosity=0)
-    cert, key = make_self_signed_certificate(common_name="Bench", organization="Bench")
-    Path(os.environ["PRACTICE_CERT_FILE"]).write_bytes(cert)
-    Path(os.environ["PRACTICE_KEY_FILE"]).write_bytes(key)
 
     from practice import audit
 
@@ -165,15 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     lines = []
 
     def rate(mode: str, writers: int) -> float:
-        return _rate(args.database_url, scratch, mode, writers, args.events, args.work_ms)
+        return _rate(args.database_url, mode, writers, args.events, args.work_ms)
 
     print(f"{args.events} events a measurement, {args.work_ms:g} ms other work a transaction")
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {_CEILING_TABLE} "
-            "(LIKE practice_auditevent INCLUDING ALL)"
+            f"CREATE TABLE IF NOT EXISTS {_CEILING_TABLE} (LIKE practice_auditevent INCLUDING ALL)"
         )
     base_one = rate("ceiling", 1)
     base_many = rate("ceiling", args.writers)
