@@ -24,7 +24,7 @@ from django.utils import timezone
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
 from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import content_hash, hash_matches
 
 
 class NoteStatus(models.TextChoices):
@@ -402,7 +402,7 @@ class ProgressNote(FrozenWhenSigned):
         return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ProgressNoteAddendum(SignedAddendum):
