@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/<uuid:user_uuid>/mfa-reset/", views.staff_mfa_reset, name="staff_mfa_reset"),
     path("staff/<uuid:user_uuid>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),
+    path("clients/", include("clients.schedule.calendar_urls")),
     path("clients/", include("clients.urls")),
     path("notes/", include("notes.urls")),
     path("process-notes/", include("notes.psychotherapy.urls")),

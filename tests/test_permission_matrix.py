@@ -16,6 +16,7 @@ from django.utils import timezone
 from billing.models import BillingExport
 from clients import scheduling
 from clients.models import AmendmentRequest, EmergencyAccess
+from clients.schedule.models import CalendarFeed
 from contacts import services as contact_services
 from tests.factories import (
     ClientFactory,
@@ -167,6 +168,7 @@ def objects(people, client_record, settings, documents_settings):
         "contact": contact.uuid,
         "roi": roi.uuid,
         "appointment": appointment.uuid,
+        "feed_token": CalendarFeed.objects.create(user=alice).token,
         "contact_note": contact_note(sign=True).uuid,
         "contact_draft": contact_note(sign=False).uuid,
         "process_note": process_note.uuid,
