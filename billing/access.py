@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from billing.models import BillingExport
-from practice import audit
-from practice.models import AuditAction
 from practice.permissions import has_role_perm
+from practice.refusals import deny
 
 VIEW = "billing.view_billingexport"
 ADD = "billing.add_billingexport"
@@ -24,16 +22,15 @@ REFUSAL = "Billing exports are made by the practice's billers."
 
 
 def _deny(request, perm: str, *, object_id: str = "", not_found: bool) -> None:
-    audit.record(
-        AuditAction.ACCESS_DENIED,
-        request=request,
+    deny(
+        request,
+        permission=perm,
+        not_found=not_found,
+        reason=REFUSAL,
+        message="No such export.",
         object_type="billing.billingexport",
         object_id=object_id,
-        detail={"permission": perm, "path": request.path[:200]},
     )
-    if not_found:
-        raise Http404("No such export.")
-    raise PermissionDenied(REFUSAL)
 
 
 def require_billing(request, perm: str = VIEW) -> None:

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practice.models import age_on
+from practice.models import PracticeSettings, age_on
 
 
 class ClientStatus(models.TextChoices):
@@ -74,8 +74,6 @@ class Client(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        from practice.models import PracticeSettings
-
         return self.age() < PracticeSettings.load().age_of_majority
 
 
@@ -315,8 +313,6 @@ class Appointment(models.Model):
 
     @property
     def end(self):
-        from datetime import timedelta
-
         return self.start + timedelta(minutes=self.duration_minutes)
 
     @property

@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus
 
 
 class Reason(models.TextChoices):
@@ -52,9 +51,8 @@ class Kind(models.TextChoices):
     CLINICAL = "clinical", "Clinical"
 
 
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 def _utc(value) -> str:
@@ -191,8 +189,6 @@ class ContactNote(FrozenWhenSigned):
             "signed_at": _utc(self.signed_at) if self.signed_at else None,
         }
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
         return bool(self.content_hash) and self.compute_hash() == self.content_hash

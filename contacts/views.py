@@ -8,9 +8,12 @@ from django.views.decorators.http import require_POST
 
 from clients import access as client_access
 from contacts import access, services
+from contacts.documents import CONTACT_NOTE_PDF
 from contacts.forms import AddendumForm, ContactNoteForm
 from practice import audit
+from practice.documents.views import print_signed_note
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
 def _apply_refusal(request, form, client, exc: services.ContactNoteRefused, collateral) -> None:
@@ -43,7 +46,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
             note = services.contact_note_create(
                 client=client, author=user, request=request, sign=sign, **kwargs
             )
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             _apply_refusal(request, form, client, exc, kwargs["collateral"])
         else:
             messages.success(
@@ -75,7 +78,7 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
             services.contact_note_update(note=note, actor=request.user, request=request, **kwargs)
             if sign:
                 services.contact_note_sign(note=note, actor=request.user, request=request)
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             _apply_refusal(request, form, client, exc, kwargs["collateral"])
         else:
             messages.success(request, "Contact note signed." if sign else "Draft saved.")
@@ -120,7 +123,7 @@ def note_sign(request: HttpRequest, note_uuid) -> HttpResponse:
     try:
         services.contact_note_sign(note=view.note, actor=request.user, request=request)
         messages.success(request, "Contact note signed. It can no longer be changed.")
-    except services.ContactNoteRefused as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.errors.values()))
     return redirect("contacts:detail", note_uuid=view.note.uuid)
 
@@ -137,7 +140,7 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             )
             messages.success(request, "Addendum signed and added.")
             return redirect("contacts:detail", note_uuid=view.note.uuid)
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
     note = view.note
@@ -154,4 +157,14 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             "hash_ok": note.hash_matches(),
         },
         status=400,
+    )
+
+
+@login_required
+@require_POST
+def note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    """Queue the signed PDF of the note (printing is an action of contacts.access)."""
+    view = access.get_contact_note_for_user(request, note_uuid, access.PRINT)
+    return print_signed_note(
+        request, view.note, kind=CONTACT_NOTE_PDF, detail_url="contacts:detail"
     )

@@ -21,13 +21,10 @@ from django.db.models import Q
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus
 
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 class PlaceOfService(models.TextChoices):
@@ -41,7 +38,6 @@ class PlaceOfService(models.TextChoices):
     OTHER = "99", "99 Other"
 
 
-TELEHEALTH_PLACES = frozenset({PlaceOfService.TELEHEALTH_HOME, PlaceOfService.TELEHEALTH_OTHER})
 
 
 class RiskLevel(models.TextChoices):
@@ -249,10 +245,6 @@ class ProgressNote(FrozenWhenSigned):
         return int((end - start).total_seconds() // 60)
 
     @property
-    def is_telehealth(self) -> bool:
-        return self.place_of_service in TELEHEALTH_PLACES
-
-    @property
     def sections(self) -> list[tuple[str, str, str]]:
         """(label, guidance, text) of this note's format sections, in order."""
         return [(s.label, s.guidance, getattr(self, s.field)) for s in sections_for(self.format)]
@@ -322,8 +314,6 @@ class ProgressNote(FrozenWhenSigned):
             content[field] = getattr(self, field)
         return content
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
         return bool(self.content_hash) and self.compute_hash() == self.content_hash

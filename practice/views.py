@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from practice import audit, mfa, services
 from practice.forms import PracticeSettingsForm, StaffForm
 from practice.models import AuditAction, PracticeSettings, User
 from practice.permissions import has_role_perm
+from practice.refusals import deny
 from practice.roles import Role
 
 HOME_BY_ROLE = {
@@ -33,12 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _require(request, perm: str, reason: str) -> None:
     if not has_role_perm(request.user, perm):
-        audit.record(
-            AuditAction.ACCESS_DENIED,
-            request=request,
-            detail={"permission": perm, "path": request.path[:200]},
-        )
-        raise PermissionDenied(reason)
+        deny(request, permission=perm, not_found=False, reason=reason)
 
 
 @login_required

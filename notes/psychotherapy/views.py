@@ -15,6 +15,7 @@ from notes.psychotherapy import access, crypto, services
 from notes.psychotherapy.forms import FORM_NOTICE, ProcessNoteForm
 from practice import audit
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
 def _unavailable(request: HttpRequest, client, exc: Exception) -> HttpResponse:
@@ -70,7 +71,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
                 session_date=form.cleaned_data["session_date"],
                 request=request,
             )
-        except services.ServiceError as exc:
+        except Refused as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Private process note saved.")
@@ -160,7 +161,7 @@ def note_delete(request: HttpRequest, note_uuid) -> HttpResponse:
         )
     try:
         services.process_note_delete(note=note, actor=request.user, request=request)
-    except services.ServiceError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Private process note deleted.")

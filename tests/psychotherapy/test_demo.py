@@ -6,7 +6,8 @@ import pytest
 
 from clients import services as client_services
 from clients.models import CareTeamRole
-from notes.psychotherapy import crypto, demo
+from demo import process_notes as demo
+from notes.psychotherapy import crypto
 from notes.psychotherapy.models import ProcessNote
 from tests.factories import ClientFactory
 
