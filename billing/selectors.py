@@ -36,7 +36,7 @@ from django.utils import timezone
 from billing.models import BilledItem, BillingExport, FeeScheduleEntry, ItemKind
 from contacts.models import ContactNote
 from contacts.models import NoteStatus as ContactStatus
-from notes.models import NoteStatus, ProgressNote
+from notes.models import EARLIEST_SERVICE_DATE, MAX_SESSION_MINUTES, NoteStatus, ProgressNote
 from practice.dates import day_bounds
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -105,13 +105,23 @@ def billable_sessions(period: Period, *, unbilled_only: bool = True) -> QuerySet
         qs = qs.filter(client_id=period.client_id)
     if unbilled_only:
         qs = qs.exclude(uuid__in=_live_billed(ItemKind.SESSION))
-    return qs.annotate(
-        bill_minutes=session_minutes_expression(),
-        bill_fee=ExpressionWrapper(
-            Coalesce(fee, Value(Decimal("0")), output_field=MONEY) * F("units"),
-            output_field=MONEY,
-        ),
-    ).order_by("service_date", "start_time", "id")
+    return (
+        qs.annotate(
+            bill_minutes=session_minutes_expression(),
+            bill_fee=ExpressionWrapper(
+                Coalesce(fee, Value(Decimal("0")), output_field=MONEY) * F("units"),
+                output_field=MONEY,
+            ),
+        )
+        # An impossible session is never billed, even one signed before the
+        # signing checks refused it (issue 13, attack 8).
+        .filter(
+            bill_minutes__gt=0,
+            bill_minutes__lte=MAX_SESSION_MINUTES,
+            service_date__gte=EARLIEST_SERVICE_DATE,
+        )
+        .order_by("service_date", "start_time", "id")
+    )
 
 
 def billable_contacts(period: Period, *, unbilled_only: bool = True) -> QuerySet[ContactNote]:

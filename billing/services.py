@@ -11,15 +11,12 @@ page agree to the minute.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing import selectors
+from billing import access, selectors
 from billing.models import BilledItem, BillingExport, ExportStatus, ItemKind
 from clients.models import Client
 from contacts.models import ContactNote, Means, Reason
@@ -29,6 +26,7 @@ from practice.documents.jobs import DocumentRefused, OutputFile, document_job_st
 from practice.documents.models import DocumentJob
 from practice.models import AuditAction, User
 from practice.refusals import Refused
+from practice.spreadsheets import csv_bytes, xlsx_bytes
 
 SESSION_COLUMNS = [
     "row_type",
@@ -193,7 +191,10 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
 
 @transaction.atomic
 def billing_export_void(*, export: BillingExport, actor: User, reason: str, request=None) -> None:
-    """Void a live export: its items are released for the next export."""
+    """Void a live export (its maker or a practice admin, with a reason): its
+    items are released for the next export."""
+    if not access.may_void(actor, export):
+        raise BillingRefused(access.VOID_REFUSAL)
     reason = (reason or "").strip()
     if not reason:
         raise BillingRefused("Give the reason for voiding this export.")
@@ -209,7 +210,12 @@ def billing_export_void(*, export: BillingExport, actor: User, reason: str, requ
         request=request,
         user=actor,
         obj=export,
-        detail={"change": "void", "items_released": released},
+        detail={
+            "change": "void",
+            "items_released": released,
+            "reason": reason[:300],
+            "made_by": export.created_by.username,
+        },
     )
     export.refresh_from_db()
 
@@ -355,30 +361,6 @@ def _session_total_row(export: BillingExport) -> list:
     ]
 
 
-def _csv(columns: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(columns)
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
     export = billing_export_create(job=job)
     progress(40)
@@ -399,21 +381,21 @@ def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
             "sessions-csv",
             f"{stem}-sessions.csv",
             CSV_TYPE,
-            _csv(SESSION_COLUMNS, sessions),
+            csv_bytes(SESSION_COLUMNS, sessions),
             "billable sessions (CSV)",
         ),
         OutputFile(
             "contacts-csv",
             f"{stem}-contact-minutes.csv",
             CSV_TYPE,
-            _csv(CONTACT_COLUMNS, contacts),
+            csv_bytes(CONTACT_COLUMNS, contacts),
             "contact minutes (CSV)",
         ),
         OutputFile(
             "xlsx",
             f"{stem}.xlsx",
             XLSX_TYPE,
-            _xlsx(
+            xlsx_bytes(
                 [
                     ("Sessions", SESSION_COLUMNS, sessions),
                     ("Contact minutes", CONTACT_COLUMNS, contacts),

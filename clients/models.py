@@ -262,7 +262,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 class Appointment(models.Model):
-    """One booked session. Status changes go through clients.scheduling, which
+    """One booked session. Status changes go through clients.schedule.services, which
     moves a row out of ``scheduled`` exactly once and writes the matching
     contact note in the same transaction."""
 

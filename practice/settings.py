@@ -182,14 +182,14 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Practice EHR")
 MFA_BACKUP_CODES = 10
 
 # Failed-login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
-# username, or from one IP address, lock that username or address for
-# AXES_COOLOFF_MINUTES (a practice admin can lift it on the staff page). The
-# username lock stops guessing from many addresses, the IP lock stops one
-# address spraying many usernames; a successful sign-in resets the count.
-# Failures and lockouts are audited as login_failed.
+# username from one IP address lock that combination for AXES_COOLOFF_MINUTES
+# (a practice admin can lift it on the staff page); a successful sign-in resets
+# the count. Never a bare IP: behind the reverse proxy every user shares one
+# address, so five typos by anyone would lock the whole practice out (issue 13,
+# attack 6). Failures and lockouts are audited as login_failed.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
