@@ -67,6 +67,8 @@ def billing_home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_export": access.has_role_perm(request.user, access.ADD),
         },
+        # A period typed into the address that cannot be used: 400, errors shown.
+        status=200 if preview is not None else 400,
     )
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
 
 class Reason(models.TextChoices):
@@ -191,7 +191,7 @@ class ContactNote(FrozenWhenSigned):
 
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ContactNoteAddendum(SignedAddendum):

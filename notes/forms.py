@@ -14,6 +14,7 @@ from notes.models import (
     session_time_errors,
 )
 from notes.services import MAX_TEXT
+from practice.querystrings import PlausibleDateField
 
 CPT_CHOICES = [
     ("", "Use the suggested code"),
@@ -52,7 +53,7 @@ class NewNoteForm(forms.Form):
         initial=NoteFormat.SOAP,
     )
     service_type = forms.ChoiceField(choices=ServiceType.choices, initial=ServiceType.INDIVIDUAL)
-    service_date = forms.DateField(
+    service_date = PlausibleDateField(
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A session booked for you on this day is linked, with its times.",
     )
@@ -71,7 +72,7 @@ class NoteForm(forms.Form):
     Grouped into fieldsets by ``groups`` so the template can lay them out.
     """
 
-    service_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    service_date = PlausibleDateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
-from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
 # The one draft/signed enum of every signed record kind.
 NoteStatus = SignStatus
@@ -377,7 +377,7 @@ class ProgressNote(FrozenWhenSigned):
 
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ProgressNoteAddendum(SignedAddendum):

@@ -9,16 +9,24 @@ these pieces.
   is the database half).
 - ``sign(...)``: the draft -> signed conditional update (two clicks sign once).
 - ``signed_addendum_add(...)``: the one write an addendum gets.
+
+The content hash is keyed: HMAC-SHA256 under SIGNED_RECORD_HMAC_KEY, a secret
+held outside the database. Someone who can write the database can switch the
+trigger off and change a signed note, but cannot compute the hash that would
+make the change pass (docs/audit-trail.md); ``practice.integrity`` checks it on
+every read of a signed note and in the chart export.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from practice import audit
@@ -44,8 +52,16 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 
 
 def content_hash(data: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of a record's signed content."""
-    return hashlib.sha256(canonical_json(data)).hexdigest()
+    """HMAC-SHA256 (hex) under SIGNED_RECORD_HMAC_KEY of the canonical JSON of a
+    record's signed content."""
+    return hmac.new(
+        settings.SIGNED_RECORD_HMAC_KEY, canonical_json(data), hashlib.sha256
+    ).hexdigest()
+
+
+def hash_matches(stored: str, data: dict[str, Any]) -> bool:
+    """Whether ``stored`` is the keyed hash of ``data`` (constant-time compare)."""
+    return bool(stored) and hmac.compare_digest(stored, content_hash(data))
 
 
 def signer_name(user) -> str:
@@ -138,6 +154,10 @@ class SignedAddendum(models.Model):
             "signer_credentials": self.signer_credentials,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
         }
+
+    def hash_matches(self) -> bool:
+        """Whether the addendum still matches the keyed hash taken when it was signed."""
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 def sign(

@@ -16,6 +16,7 @@ from clients.amendments import services as amendments
 from clients.models import AmendmentRequest, AmendmentStatus
 from practice import audit
 from practice.models import AuditAction
+from practice.querystrings import PlausibleDateField
 from practice.refusals import Refused
 
 
@@ -52,7 +53,7 @@ class DenyForm(forms.Form):
 
 
 class DisagreementForm(forms.Form):
-    received_on = forms.DateField(
+    received_on = PlausibleDateField(
         label="Statement received on", widget=forms.DateInput(attrs={"type": "date"})
     )
     statement = forms.CharField(

@@ -14,12 +14,14 @@ from clients.amendments.chart import amendments_section
 from clients.schedule import chart as schedule_chart
 from contacts import chart as contacts_chart
 from notes import chart as notes_chart
+from notes.measures import chart as measures_chart
 
 PROVIDERS = [
     notes_chart.progress_notes_section,
     contacts_chart.contact_log_section,
     schedule_chart.appointments_section,
     amendments_section,
+    measures_chart.measures_section,
 ]
 
 

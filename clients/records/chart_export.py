@@ -1,7 +1,8 @@
 """The auditor's chart export: one signed PDF of a client's record set for a period.
 
 The record set is the demographics, diagnoses, signed progress notes (with
-addenda, signatures and co-signatures), signed contact notes (with addenda),
+addenda, signatures and co-signatures), standard measures (trends and
+answers), signed contact notes (with addenda),
 appointments with their statuses, and the chart's audit trail for the period.
 Psychotherapy (process) notes are not part of the record set: this module does
 not import their store, and nothing here can reach it.
@@ -19,7 +20,10 @@ from clients import access as client_access
 from clients.models import Appointment, Client
 from contacts.models import ContactNote, ContactNoteAddendum
 from contacts.models import NoteStatus as ContactStatus
+from notes.measures import trends as measure_trends
+from notes.measures.models import MeasureResult
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
+from practice import integrity
 from practice.dates import day_bounds
 from practice.documents import pdf
 from practice.documents.jobs import DocumentRefused, OutputFile
@@ -80,8 +84,15 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         .exclude(object_type__startswith=PROCESS_NOTE_EVENTS_PREFIX)
         .order_by("id")
     )
+    measure_results = list(
+        MeasureResult.objects.filter(client=client, completed_at__gte=lower, completed_at__lt=upper)
+        .select_related("clinician")
+        .order_by("completed_at", "id")
+    )
     return {
         "diagnoses": list(client.diagnoses.order_by("-is_primary", "code")),
+        "measure_results": measure_results,
+        "measure_trends": measure_trends.trends_for(measure_results, id_prefix="pdf-trend"),
         "care_team": list(client.care_team.select_related("clinician")),
         "progress_notes": list(progress_notes),
         "contact_notes": list(contact_notes),
@@ -100,6 +111,14 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     start = date.fromisoformat(job.params["start"])
     end = date.fromisoformat(job.params["end"])
     records = chart_record_set(client, start, end)
+    # Each signed note and addendum is checked against its keyed hash; the PDF
+    # shows a warning beside any that fail, and each failure is audited.
+    signed = [
+        record
+        for note in (*records["progress_notes"], *records["contact_notes"])
+        for record in (note, *note.addenda.all())
+    ]
+    failures = integrity.check_signed(signed, context="chart_export", user=job.requested_by)
     progress(30)
     context = {
         "title": "Chart export",
@@ -108,6 +127,7 @@ def build_chart_export(job, progress) -> list[OutputFile]:
         "end": end,
         "requested_by": job.requested_by,
         "generated_at": timezone.now(),
+        "integrity_failures": len(failures),
         **records,
     }
     data = pdf.render_pdf("records/pdf/chart_export.html", context)
@@ -118,6 +138,18 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     return [OutputFile("pdf", name, "application/pdf", signed, "signed PDF")]
 
 
+def _still_may_export(request, job) -> str | None:
+    """The asker still reaches the client and still passes the rule that let
+    them start the export (care team, or auditor)."""
+    missing = client_access.job_client_rule(request, job)
+    if missing:
+        return missing
+    client = Client.objects.filter(uuid=job.client_uuid).first() if job.client_uuid else None
+    if client is None or not can_export_chart(request.user, client):
+        return EXPORT_CHART
+    return None
+
+
 def _title(job) -> str:
     return f"{KIND.label}, {job.params['start']} to {job.params['end']}"
 
@@ -126,6 +158,6 @@ KIND = DocumentKind(
     key=CHART_EXPORT,
     label="Chart export (signed PDF)",
     builder=build_chart_export,
-    may_access=client_access.job_client_rule,
+    may_access=_still_may_export,
     title=_title,
 )

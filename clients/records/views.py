@@ -17,6 +17,7 @@ from practice import audit
 from practice.documents import jobs
 from practice.models import AuditAction
 from practice.permissions import has_role_perm
+from practice.querystrings import query_uuid
 from practice.refusals import deny
 
 
@@ -61,9 +62,10 @@ def chart_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     form_data = request.POST if request.method == "POST" else None
     initial = {}
-    if request.method == "GET" and request.GET.get("client"):
+    wanted = query_uuid(request.GET, "client") if request.method == "GET" else None
+    if wanted is not None:
         # Preselect a client from the chart's "Export chart" button; checked like any access.
-        client = access.get_client_for_user(request, request.GET["client"])
+        client = access.get_client_for_user(request, wanted)
         if not can_export_chart(user, client):
             access.deny(request, client, EXPORT_CHART, not_found=False)
         initial["client"] = client.uuid

@@ -1,7 +1,8 @@
 """The one way to reach a document job: only the user who asked for it.
 
 Anyone else (other staff, superusers) gets the same 404 as for a job that does
-not exist, and the refusal is audited. Then the job's kind has its say
+not exist, and the refusal is audited. The asker must also still hold the
+role the job was made under (issue 13, attack 10). Then the job's kind has its say
 (``DocumentKind.may_access``): e.g. for a job about one client, the asker must
 still be able to reach that client (a clinician taken off the care team loses
 their exports too), and a billing export needs the billing permission still.
@@ -14,6 +15,7 @@ import uuid
 from django.http import Http404
 
 from practice.documents import registry
+from practice.documents.jobs import MADE_AS
 from practice.documents.models import DocumentJob
 from practice.refusals import deny
 
@@ -38,6 +40,13 @@ def get_job_for_user(request, job_uuid: uuid.UUID | str) -> DocumentJob:
     user = request.user
     if job.requested_by_id != user.pk or not user.is_active:
         _refuse(request, job, "documents.view_documentjob")
+    made_as = job.params.get(MADE_AS, "")
+    # The asker must still hold the role the job was made under (an auditor
+    # demoted to front desk no longer downloads the chart exports they made as
+    # an auditor). Jobs made before the role was recorded carry none: their
+    # kind's rule decides.
+    if made_as and user.role != made_as:
+        _refuse(request, job, f"role:{made_as}")
     rule = registry.get(job.kind).may_access if registry.is_registered(job.kind) else None
     if rule is not None:
         missing = rule(request, job)

@@ -34,7 +34,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from practice import audit
+from practice import audit, integrity
 from practice.documents import pdf, registry
 from practice.documents.models import DocumentJob, JobStatus
 from practice.documents.pdf import CertificateMissing
@@ -65,6 +65,10 @@ class OutputFile:
 Progress = Callable[[int], None]
 
 
+# The params key that records the role a job was asked for under.
+MADE_AS = "made_as_role"
+
+
 def job_dir(job: DocumentJob) -> Path:
     return Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job.uuid)
 
@@ -76,11 +80,15 @@ def job_dir(job: DocumentJob) -> Path:
 def document_job_start(
     *, kind: str, requested_by, params: dict, client=None, request=None
 ) -> DocumentJob:
-    """Record a job and queue it once this transaction commits."""
+    """Record a job and queue it once this transaction commits.
+
+    The asker's role is recorded with the job: the files are served only while
+    they still hold it (see ``practice.documents.access``).
+    """
     job = DocumentJob(
         kind=kind,
         requested_by=requested_by,
-        params=params,
+        params={**params, MADE_AS: requested_by.role},
         client_uuid=client.uuid if client is not None else None,
     )
     job.full_clean()
@@ -268,12 +276,15 @@ def build_signed_note_pdf(
     if not note.is_signed:
         raise DocumentRefused(DRAFT_REFUSAL)
     progress(20)
+    addenda = list(note.addenda.all())
+    # A note changed below the application prints with a visible warning (audited).
+    integrity.check_signed([note, *addenda], context="note_pdf", user=job.requested_by)
     context = {
         "title": heading(note) if heading else title,
         "footer_label": title,
         "client": note.client,
         "note": note,
-        "addenda": list(note.addenda.all()),
+        "addenda": addenda,
         "generated_at": timezone.now(),
     }
     data = pdf.render_pdf(template, context)

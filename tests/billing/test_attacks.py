@@ -137,9 +137,10 @@ def test_only_the_maker_or_a_practice_admin_voids_an_export(
 
     # A practice admin voids it, with a reason that is recorded and audited.
     admin = login(ada)
-    assert "Void this export" in admin.get(
-        reverse("billing:export", args=[export.uuid])
-    ).content.decode()
+    assert (
+        "Void this export"
+        in admin.get(reverse("billing:export", args=[export.uuid])).content.decode()
+    )
     assert admin.post(url, {"reason": ""}).status_code == 400
     assert admin.post(url, {"reason": "Sent to the wrong payer"}).status_code == 302
     export.refresh_from_db()

@@ -34,9 +34,7 @@ pytestmark = pytest.mark.django_db
         (time(16, 0), time(0, 1), False),  # past midnight, 8 h 1 min
     ],
 )
-def test_the_service_refuses_impossible_times_and_keeps_the_draft(
-    start, end, ok, draft, alice
-):
+def test_the_service_refuses_impossible_times_and_keeps_the_draft(start, end, ok, draft, alice):
     before = (draft.start_time, draft.end_time)
     if ok:
         services.note_update(note=draft, actor=alice, start_time=start, end_time=end)

@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice", "0005_merge_document_jobs_and_mfa_setting"),
+        ("practice", "0006_audit_sealed_chain"),
         ("documents", "0001_document_jobs_move_from_practice"),
     ]
 
