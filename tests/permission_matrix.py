@@ -98,6 +98,8 @@ MATRIX = [
     row("clients:diagnosis_resolve", client_uuid="client", diagnosis_uuid="diagnosis", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("clients:collateral_add", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("clients:roi_add", client_uuid="client", contact_uuid="contact", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    # suspending a personal representative is a clinical judgement: the care team only
+    row("clients:representation_suspend", client_uuid="client", contact_uuid="contact", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("clients:roi_revoke", client_uuid="client", roi_uuid="roi", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("clients:audit", **C, get="302 403 404 404 403 403 200 200 404"),
     row("clients:amendment_create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),

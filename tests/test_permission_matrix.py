@@ -73,7 +73,9 @@ def objects(people, client_record, settings, documents_settings):
     from notes.psychotherapy import services as pn_services
 
     alice, fran, bob = people["alice"], people["fran"], people["bob"]
-    contact = CollateralFactory(client=client_record, name="Pat Rivera")
+    contact = CollateralFactory(
+        client=client_record, name="Pat Rivera", is_personal_representative=True
+    )
     roi = ReleaseFactory(contact=contact)
     start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     appointment = scheduling.appointment_book(

@@ -12,7 +12,7 @@ from clients.models import CareTeamRole
 from clients.records.chart import chart_sections
 from clients.records.chart_export import CHART_EXPORT, EXPORT_CHART, can_export_chart
 from clients.records.forms import ChartExportForm
-from clients.views import RETENTION_PERM, contacts_perm_ok
+from clients.views import RETENTION_PERM, collaterals_with_representation, contacts_perm_ok
 from practice import audit
 from practice.documents import jobs
 from practice.models import AuditAction
@@ -40,7 +40,7 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
         # Billers need no collateral names, phone numbers or release scopes (their
         # role holds no collateral permission); the care team and the desk do.
         "show_collaterals": show_collaterals,
-        "collaterals": client.collaterals.prefetch_related("releases") if show_collaterals else [],
+        "collaterals": collaterals_with_representation(client) if show_collaterals else [],
         "can_edit": access.can(user, access.EDIT, client),
         "can_manage_team": access.can(user, access.CARE_TEAM, client),
         "can_document": access.can(user, access.DOCUMENT, client),
