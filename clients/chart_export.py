@@ -20,7 +20,7 @@ from clients.models import Appointment, Client
 from contacts.models import ContactNote, ContactNoteAddendum
 from contacts.models import NoteStatus as ContactStatus
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
-from practice import pdf
+from practice import integrity, pdf
 from practice.jobs import DocumentRefused, OutputFile
 from practice.models import AuditEvent
 from practice.permissions import has_role_perm
@@ -102,6 +102,14 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     start = date.fromisoformat(job.params["start"])
     end = date.fromisoformat(job.params["end"])
     records = chart_record_set(client, start, end)
+    # Each signed note and addendum is checked against its keyed hash; the PDF
+    # shows a warning beside any that fail, and each failure is audited.
+    signed = [
+        record
+        for note in (*records["progress_notes"], *records["contact_notes"])
+        for record in (note, *note.addenda.all())
+    ]
+    failures = integrity.check_signed(signed, context="chart_export", user=job.requested_by)
     progress(30)
     context = {
         "title": "Chart export",
@@ -110,6 +118,7 @@ def build_chart_export(job, progress) -> list[OutputFile]:
         "end": end,
         "requested_by": job.requested_by,
         "generated_at": timezone.now(),
+        "integrity_failures": len(failures),
         **records,
     }
     data = pdf.render_pdf("clients/pdf/chart_export.html", context)

@@ -31,6 +31,21 @@ def _fast_password_hashing(settings):
     settings.PROCESS_NOTES_KDF_MEMORY_KIB = 1024
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    # Each test keeps its audit checkpoints to itself, never under var/.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture
+def audit_certificate(settings, practice_certificate):
+    """The tests' practice certificate signs (and verifies) audit checkpoints."""
+    settings.PRACTICE_CERT_FILE = practice_certificate / "cert.pem"
+    settings.PRACTICE_KEY_FILE = practice_certificate / "key.pem"
+    settings.PRACTICE_KEY_PASSPHRASE = "test-pass"
+    return settings
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(

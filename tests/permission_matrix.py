@@ -146,11 +146,11 @@ MATRIX = [
     row("documents:job", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:job_status", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:download", job_uuid="job", key="job_file", get="302 404 404 404 404 404 200 404 404"),
-    # billing: billers only
+    # billing: billers only; the maker or a practice admin voids an export
     row("billing:home", get="302 403 403 403 403 200 403 403 403"),
     row("billing:export_start", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 400 403 403 403"),
-    row("billing:export", export_uuid="billing_export", get="302 404 404 404 404 200 404 404 404"),
-    row("billing:export_void", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 400 404 404 404"),
-    row("billing:export_redo", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 302 404 404 404"),
+    row("billing:export", export_uuid="billing_export", get="302 404 404 404 404 200 404 200 404"),  # ada: to void it
+    row("billing:export_void", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 400 404 400 404"),
+    row("billing:export_redo", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 302 404 403 404"),
 ]
 # fmt: on
