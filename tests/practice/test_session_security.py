@@ -210,6 +210,8 @@ def _production_env(**extra) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/ehr-check.sqlite3"),
         # No var/local.env: everything from the environment, as in production.
         "EHR_ENV_FILE": "/nonexistent",
+        "AUDIT_HMAC_KEY": "a" * 16 + "-audit-hmac-key-" + "Z7" * 12,
+        "SIGNED_RECORD_HMAC_KEY": "s" * 16 + "-record-hmac-key-" + "Q3" * 12,
         # The public half of the practice's process-note recovery key pair.
         "PROCESS_NOTES_RECOVERY_PUBLIC_KEY": "RerNl6J2+ecRwjtTtwC+bV4ImqTHQXKnzQdIKiZNUHI=",
     }
