@@ -6,7 +6,9 @@ printed and exported PDFs, and by `verify_audit_chain` (issue 13, attack 4)."""
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -61,16 +63,12 @@ def signed_note(alice, client_record):
 def _forge_progress_note(note: ProgressNote) -> ProgressNote:
     forged = ProgressNote.objects.get(pk=note.pk)
     forged.subjective = FORGED
-    _rewrite(
-        "notes_progressnote", note.pk, subjective=FORGED, content_hash=_unkeyed(forged)
-    )
+    _rewrite("notes_progressnote", note.pk, subjective=FORGED, content_hash=_unkeyed(forged))
     return ProgressNote.objects.get(pk=note.pk)
 
 
 def _failures(obj):
-    return AuditEvent.objects.filter(
-        action=AuditAction.INTEGRITY_FAILURE, object_id=str(obj.uuid)
-    )
+    return AuditEvent.objects.filter(action=AuditAction.INTEGRITY_FAILURE, object_id=str(obj.uuid))
 
 
 def test_the_content_hash_is_keyed(signed_note, settings):
@@ -165,9 +163,42 @@ def test_the_chart_export_marks_a_rewritten_note(
     job = DocumentJob.objects.get(requested_by=audrey)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.error
-    text = " ".join(" ".join(pdf_pages(job_bytes(job), tmp_path)).split())
+    data = job_bytes(job)
+    if os.environ.get("SCREENSHOT_DIR"):  # to look at it: pdftoppm -png
+        (Path(os.environ["SCREENSHOT_DIR"]) / "chart-export-integrity.pdf").write_bytes(data)
+    text = " ".join(" ".join(pdf_pages(data, tmp_path)).split())
     assert "Integrity warning: 2 signed records in this export do not match" in text
     assert "INTEGRITY WARNING: this note does not match" in text
     assert "INTEGRITY WARNING: this addendum does not match" in text
     event = _failures(forged).get()
     assert event.user == audrey and event.detail["context"] == "chart_export"
+
+
+def test_records_hashed_before_the_key_are_rehashed_once_and_only_once(
+    signed_note, alice, client_record, capsys
+):
+    """After upgrading: a note and addendum still carrying the old unkeyed hash
+    move to the keyed hash; a note that matches neither is listed and left; a
+    second run is refused (an unkeyed hash then means a rewrite)."""
+    _rewrite("notes_progressnote", signed_note.pk, content_hash=_unkeyed(signed_note))
+    old_note = ProgressNote.objects.get(pk=signed_note.pk)
+    addendum = old_note.addenda.get()
+    _rewrite("notes_progressnoteaddendum", addendum.pk, content_hash=_unkeyed(addendum))
+    changed = sign_progress_note(ProgressNoteFactory(client=client_record, author=alice))
+    _rewrite("notes_progressnote", changed.pk, subjective=FORGED)
+    assert not old_note.hash_matches()
+
+    call_command("rehash_signed_records")
+
+    note = ProgressNote.objects.get(pk=signed_note.pk)
+    assert note.hash_matches() and note.addenda.get().hash_matches()
+    assert not ProgressNote.objects.get(pk=changed.pk).hash_matches()
+    assert str(changed.uuid) in capsys.readouterr().out
+    event = AuditEvent.objects.get(action=AuditAction.KEY_ROTATION)
+    assert event.detail["mismatched"] == 1
+    assert event.detail["rehashed"] == {"notes.progressnote": 1, "notes.progressnoteaddendum": 1}
+
+    forged = _forge_progress_note(note)
+    with pytest.raises(CommandError, match="already re-hashed"):
+        call_command("rehash_signed_records")
+    assert not ProgressNote.objects.get(pk=forged.pk).hash_matches()
