@@ -1,15 +1,18 @@
 """Demo process notes: two by ``clinician`` about one client on their caseload.
-Idempotent, and skipped when no process-note key is configured."""
+Idempotent, and skipped when no process-note key is configured or the demo
+password is unknown (the notes are sealed under the clinician's password, as
+at a real sign-in)."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import timedelta
 
 from django.utils import timezone
 
 from clients.models import CareTeamMember
-from notes.psychotherapy import crypto, services
+from notes.psychotherapy import crypto, sealing, services
 from notes.psychotherapy.models import ProcessNote
 
 DEMO_TEXTS = [
@@ -20,12 +23,18 @@ DEMO_TEXTS = [
 ]
 
 
-def seed(users: dict, clients: list, rng: random.Random) -> None:
-    if not crypto.is_configured():
+def seed(users: dict, clients: list, rng: random.Random, password: str | None = None) -> None:
+    password = password or os.environ.get("DEMO_PASSWORD", "")
+    if not crypto.is_configured() or not password:
         return
     clinician = users["clinician"]
     if ProcessNote.objects.filter(author=clinician).exists():
         return
+    key = sealing.unlock_with_password(clinician, password)
+    if key is None:
+        if sealing.author_key(clinician) is not None:
+            return  # sealed under another password: leave it alone
+        key = sealing.author_key_create(author=clinician, password=password)
     member = (
         CareTeamMember.objects.filter(clinician=clinician, client__in=clients)
         .select_related("client")
@@ -40,5 +49,6 @@ def seed(users: dict, clients: list, rng: random.Random) -> None:
             author=clinician,
             client=member.client,
             text=text,
+            key=key,
             session_date=today - timedelta(days=days_ago + rng.randint(0, 2)),
         )

@@ -103,6 +103,44 @@ class PracticeSettings(models.Model):
         return obj
 
 
+class SignInResetKind(models.TextChoices):
+    PASSWORD = "password", "Password and two-factor sign-in"
+    MFA = "mfa", "Two-factor sign-in"
+    EMAIL = "email", "Password (e-mail link)"
+
+
+class SignInReset(models.Model):
+    """Someone other than the user reset their sign-in (practice/credentials.py).
+
+    A ``password`` reset is a one-time code an admin issues (only its SHA-256 is
+    kept); the user redeems it to set a password of their own and enrol a new
+    authenticator. An ``mfa`` reset removed their authenticator. Either way the
+    user is told at sign-in who did it and when; nobody but the user ever
+    chooses their password.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sign_in_resets")
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=SignInResetKind.choices)
+    code_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The user later proved a secret older than the reset (unsealed with the
+    # previous password, or a recovery code): the reset is settled.
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reset {self.uuid}"
+
+
 class AuditAction(models.TextChoices):
     VIEW = "view", "View"
     CREATE = "create", "Create"

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Per-session secrets (a clinician's process-note key) under a cookie key.
+    "practice.session_vault.SessionVaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
@@ -361,6 +363,56 @@ AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=60)
 AUDIT_CHECKPOINT_DIR = Path(
     env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
 )
+
+# Sealed process notes (docs/threat-model.md, docs/recovery.md): each author's
+# notes are also encrypted under a data key of their own, wrapped under a key
+# derived from their password (argon2id, these costs) and under the practice
+# RECOVERY PUBLIC KEY (X25519, base64 of 32 bytes). Its private half is kept
+# offline and never configured here; without a public key `check --deploy`
+# warns, and a lost password then means lost notes.
+PROCESS_NOTES_KDF_TIME_COST = env.int("PROCESS_NOTES_KDF_TIME_COST", default=3)
+PROCESS_NOTES_KDF_MEMORY_KIB = env.int("PROCESS_NOTES_KDF_MEMORY_KIB", default=64 * 1024)
+
+
+def _recovery_public_key(raw: str) -> str:
+    """Strict: empty, or the base64 of exactly 32 bytes (an X25519 public key)."""
+    import base64
+    import binascii
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise ImproperlyConfigured(
+            "PROCESS_NOTES_RECOVERY_PUBLIC_KEY must be the base64 of a 32-byte X25519 public "
+            "key (see docs/recovery.md). Never put the private half here."
+        )
+    return raw
+
+
+PROCESS_NOTES_RECOVERY_PUBLIC_KEY = _recovery_public_key(
+    env_secret("PROCESS_NOTES_RECOVERY_PUBLIC_KEY", "") or ""
+)
+
+# Credentials are the user's own (practice/credentials.py): an admin issues a
+# one-time reset code valid this long; the user is told of resets at sign-in
+# for this many days. The e-mail password reset is mounted only when
+# PASSWORD_RESET_BY_EMAIL is on, which needs EMAIL_HOST.
+SIGN_IN_RESET_MINUTES = env.int("SIGN_IN_RESET_MINUTES", default=60)
+SIGN_IN_RESET_NOTICE_DAYS = env.int("SIGN_IN_RESET_NOTICE_DAYS", default=30)
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
+if PASSWORD_RESET_BY_EMAIL and not EMAIL_HOST:
+    raise ImproperlyConfigured("PASSWORD_RESET_BY_EMAIL needs EMAIL_HOST (and its credentials).")
 
 # Logs carry ids only, never PHI.
 LOGGING = {

@@ -35,11 +35,9 @@ ROLES = ("anon", "alice", "bob", "sue", "fran", "bill", "audrey", "ada", "root")
 #                root: superuser without a role (an operator, no clinical access)
 
 # Not walked: Django admin (operator site, own permission system) and Django's
-# password reset/change views (auth internals: e-mail tokens).
+# e-mail password reset views (mounted only when PASSWORD_RESET_BY_EMAIL is on).
 EXCLUDED = (
     "admin:*",
-    "password_change",
-    "password_change_done",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
@@ -73,11 +71,15 @@ MATRIX = [
     row("mfa_backup_codes", get="302 405 405 405 405 405 405 405 405", post="302 200 200 200 200 200 200 200 200"),
     row("session_status", get="401 200 200 200 200 200 200 200 200"),
     row("session_keepalive", get="405 405 405 405 405 405 405 405 405", post="401 200 200 200 200 200 200 200 200"),
+    row("password_change", get="302 200 200 200 200 200 200 200 200", post="302 200 200 200 200 200 200 200 200"),
+    row("password_change_done", get="302 200 200 200 200 200 200 200 200"),
+    row("reset_with_code", get="200 302 302 302 302 302 302 302 302", post="200 302 302 302 302 302 302 302 302"),
     row("session_timeout", get="405 405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302 302"),
     # staff and settings
     row("staff_list", get="302 403 403 403 403 403 403 200 403"),
     row("staff_create", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
     row("staff_edit", user_uuid="staff", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
+    row("staff_sign_in_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 200 403"),
     row("staff_mfa_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
     row("staff_unlock", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
     row("practice_settings", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
@@ -122,6 +124,7 @@ MATRIX = [
     row("contacts:sign", note_uuid="contact_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("contacts:addendum_add", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
     # private process notes: the author only; everyone else 404
+    row("psychotherapy:unseal", get="302 302 302 302 200 200 200 200 200", post="302 302 302 302 200 200 200 200 200"),  # clinicians: already unsealed
     row("psychotherapy:list", **C, get="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:create", **C, get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:detail", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404"),

@@ -24,6 +24,7 @@ from tests.factories import (
     ProgressNoteFactory,
     ReleaseFactory,
     UserFactory,
+    process_note_key,
 )
 from tests.permission_matrix import EXCLUDED, MATRIX, ROLES
 
@@ -101,7 +102,7 @@ def objects(people, client_record, settings, documents_settings):
         )
 
     process_note = pn_services.process_note_create(
-        author=alice, client=client_record, text="Matrix process note"
+        author=alice, client=client_record, text="Matrix process note", key=process_note_key(alice)
     )
     amendment = AmendmentRequest.objects.create(
         client=client_record,

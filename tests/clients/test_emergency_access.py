@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clients.models import EmergencyAccess
 from practice.models import AuditAction, AuditEvent
+from tests.factories import process_note_key
 
 REASON = "Crisis call from the client; Dr Adams is on leave today."
 
@@ -57,7 +58,11 @@ def test_emergency_access_never_opens_process_notes(login, alice, bob, client_re
     from notes.psychotherapy import services as pn_services
 
     note = pn_services.process_note_create(
-        author=alice, client=client_record, text="Private hypothesis.", session_date=None
+        author=alice,
+        client=client_record,
+        text="Private hypothesis.",
+        key=process_note_key(alice),
+        session_date=None,
     )
     http = login(bob)
     open_emergency(http, client_record)

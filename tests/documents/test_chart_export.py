@@ -16,7 +16,7 @@ from practice.documents.models import DocumentJob, JobStatus
 from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes, pdf_pages, tamper
 from tests.documents.signing import sign_progress_note
-from tests.factories import ProgressNoteFactory
+from tests.factories import ProgressNoteFactory, process_note_key
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,11 @@ def chart(alice, fran, client_record, make_contact_note, settings):
     scheduling.appointment_complete(appointment=appointment, actor=alice)
     settings.PROCESS_NOTES_KEYS = Fernet.generate_key().decode()
     process_notes.process_note_create(
-        author=alice, client=client_record, text=PROCESS_TEXT, session_date=signed.service_date
+        author=alice,
+        client=client_record,
+        text=PROCESS_TEXT,
+        key=process_note_key(alice),
+        session_date=signed.service_date,
     )
     return client_record
 

@@ -210,6 +210,10 @@ def _production_env(**extra) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/ehr-check.sqlite3"),
         # No var/local.env: everything from the environment, as in production.
         "EHR_ENV_FILE": "/nonexistent",
+        "AUDIT_HMAC_KEY": "a" * 16 + "-audit-hmac-key-" + "Z7" * 12,
+        "SIGNED_RECORD_HMAC_KEY": "s" * 16 + "-record-hmac-key-" + "Q3" * 12,
+        # The public half of the practice's process-note recovery key pair.
+        "PROCESS_NOTES_RECOVERY_PUBLIC_KEY": "RerNl6J2+ecRwjtTtwC+bV4ImqTHQXKnzQdIKiZNUHI=",
     }
     env.update(extra)
     return env
@@ -235,6 +239,15 @@ def test_check_deploy_flags_the_demo_mfa_exemption():
     result = _check_deploy(_production_env(MFA_EXEMPT_USERNAMES="clinician"))
     assert result.returncode != 0
     assert "practice.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_without_a_recovery_key_and_refuses_a_malformed_one():
+    missing = _check_deploy(_production_env(PROCESS_NOTES_RECOVERY_PUBLIC_KEY=""))
+    assert missing.returncode != 0
+    assert "psychotherapy.W001" in missing.stdout + missing.stderr
+    bad = _check_deploy(_production_env(PROCESS_NOTES_RECOVERY_PUBLIC_KEY="not-a-key"))
+    assert bad.returncode != 0
+    assert "PROCESS_NOTES_RECOVERY_PUBLIC_KEY must be the base64" in bad.stderr
 
 
 @pytest.mark.parametrize("value", ["yes", "flase"])
