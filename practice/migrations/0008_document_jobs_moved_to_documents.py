@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice", "0006_audit_sealed_chain"),
+        ("practice", "0007_sign_in_resets"),
         ("documents", "0001_document_jobs_move_from_practice"),
     ]
 
