@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from clients import access, scheduling
-from clients.appointment_access import (
+from clients import access
+from clients.models import Appointment
+from clients.schedule import ical, recurrence, series
+from clients.schedule import services as scheduling
+from clients.schedule.access import (
     MANAGE_SCHEDULE,
     can_change_schedule,
     get_appointment_for_user,
 )
-from clients.models import Appointment
-from clients.schedule import ical, recurrence, series
 from clients.schedule.calendar_forms import SeriesChangeForm, SeriesForm
 from clients.schedule.models import CalendarFeed
 from contacts.services import ContactNoteRefused

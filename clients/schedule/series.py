@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from clients import scheduling
 from clients.models import Appointment, AppointmentStatus, Client
 from clients.schedule import recurrence
+from clients.schedule import services as scheduling
 from clients.schedule.models import AppointmentSeries, SeriesOccurrence
 from contacts.services import contact_note_create
 from practice import audit

@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import scheduling
 from clients.schedule import reminders
+from clients.schedule import services as scheduling
 from clients.schedule.models import CalendarFeed
 from contacts import services as contact_services
 from practice.models import AuditAction, AuditEvent

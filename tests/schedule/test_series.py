@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from clients import scheduling
 from clients.models import Appointment, AppointmentStatus
 from clients.schedule import recurrence, series
+from clients.schedule import services as scheduling
 from clients.schedule.models import AppointmentSeries
 from contacts.models import ContactNote
 
