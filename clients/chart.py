@@ -12,6 +12,7 @@ from importlib import import_module
 
 PROVIDERS = [
     "notes.chart.progress_notes_section",
+    "notes.plans.chart.plan_section",
     "contacts.chart.contact_log_section",
     "clients.chart_appointments.appointments_section",
     "clients.amendments.amendments_section",

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.plans",
     "contacts",
     "billing",
 ]
