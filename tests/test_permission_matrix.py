@@ -17,6 +17,7 @@ from billing.models import BillingExport
 from clients import scheduling
 from clients.models import AmendmentRequest, EmergencyAccess
 from contacts import services as contact_services
+from notes.plans import services as plan_services
 from tests.factories import (
     ClientFactory,
     CollateralFactory,
@@ -116,6 +117,9 @@ def objects(people, client_record, settings, documents_settings):
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
     )
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
+    # The client's plan in effect (tests/conftest.py) and Alice's draft revision of it.
+    plan = client_record.treatment_plans.get()
+    plan_draft = plan_services.plan_start(client=client_record, actor=alice)
     # A finished chart export asked for by the auditor (only she may open it).
     job = jobs.document_job_start(
         kind=JobKind.CHART_EXPORT,
@@ -159,6 +163,8 @@ def objects(people, client_record, settings, documents_settings):
         "other_staff": UserFactory(username="otto").uuid,
         "progress_note": progress_note.uuid,
         "progress_draft": progress_draft.uuid,
+        "plan": plan.uuid,
+        "plan_draft": plan_draft.uuid,
         "job": job.uuid,
         "job_file": next(iter(job.files)),
         "billing_export": billing_export.uuid,

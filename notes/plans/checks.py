@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from clients.models import ServiceType
 from notes.models import ProgressNote
 from notes.necessity import Item
 from notes.plans.models import GoalProgress
@@ -31,7 +32,10 @@ ITEMS = {
 
 def plan_necessity(note: ProgressNote) -> list[Item]:
     """A plan in effect on the session date, not overdue for review, and a
-    rating on each goal the note says it addressed."""
+    rating on each goal the note says it addressed. An intake (the diagnostic
+    evaluation the plan is built on) needs no plan yet."""
+    if note.service_type == ServiceType.INTAKE:
+        return []
     plan = plan_in_effect_on(note.client, note.service_date)
     if plan is None:
         return [ITEMS["treatment_plan"]]

@@ -7,10 +7,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from clients import services as client_services
+from clients.models import CareTeamRole
 from notes.plans import services
+from tests.factories import ClientFactory, DiagnosisFactory
 
 
-def write_plan(client, author, *, goals=("Sleep 7 hours on 5 nights a week",), sign=True, now=None):
+def write_plan(
+    client,
+    author,
+    *,
+    goals=("Sleep 7 hours on 5 nights a week",),
+    sign=True,
+    now=None,
+    review_due=None,
+):
     """A plan (or revision) with one problem on the client's first active diagnosis,
     the given goals each with one objective, one intervention and the client's agreement."""
     plan = services.plan_start(client=client, actor=author)
@@ -43,7 +54,7 @@ def write_plan(client, author, *, goals=("Sleep 7 hours on 5 nights a week",), s
     services.plan_update(
         plan=plan,
         actor=author,
-        review_due=plan.review_due,
+        review_due=review_due or plan.review_due,
         agreed_by="The client",
         agreed_on=timezone.localdate(),
         agreement_method="in_person",
@@ -56,5 +67,22 @@ def write_plan(client, author, *, goals=("Sleep 7 hours on 5 nights a week",), s
 
 
 @pytest.fixture
+def client_record(db, alice, ada):
+    """Here: a client on Alice's caseload with a covered diagnosis and no plan yet."""
+    record = ClientFactory(legal_first_name="Casey", legal_last_name="Zebulon")
+    client_services.care_team_add(
+        client=record, clinician=alice, actor=ada, role=CareTeamRole.PRIMARY
+    )
+    DiagnosisFactory(client=record)
+    return record
+
+
+@pytest.fixture
 def signed_plan(client_record, alice):
-    return write_plan(client_record, alice, goals=("Sleep 7 hours", "Return to work full time"))
+    """Signed ten days ago, so it is in effect for the factories' notes (yesterday's sessions)."""
+    return write_plan(
+        client_record,
+        alice,
+        goals=("Sleep 7 hours", "Return to work full time"),
+        now=timezone.now() - timedelta(days=10),
+    )

@@ -15,6 +15,7 @@ from practice.models import PracticeSettings
 
 # Each feature app adds its demo records through a seed(users, clients, rng).
 APP_SEEDERS = [
+    "notes.plans.demo",  # before the notes: sessions answer to the plan
     "notes.demo",
     "notes.psychotherapy.demo",
     "contacts.demo",
