@@ -1,6 +1,7 @@
 """The auditor's chart export: one signed PDF of a client's record set for a period.
 
-The record set is the demographics, diagnoses, signed progress notes (with
+The record set is the demographics, diagnoses, signed treatment-plan versions
+(with each goal's session ratings), signed progress notes (with
 addenda, signatures and co-signatures), signed contact notes (with addenda),
 appointments with their statuses, and the chart's audit trail for the period.
 Psychotherapy (process) notes are not part of the record set: this module does
@@ -20,6 +21,7 @@ from clients.models import Appointment, Client
 from contacts.models import ContactNote, ContactNoteAddendum
 from contacts.models import NoteStatus as ContactStatus
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
+from notes.plans.selectors import plans_for_export
 from practice import pdf
 from practice.jobs import DocumentRefused, OutputFile
 from practice.models import AuditEvent
@@ -85,6 +87,7 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
     return {
         "diagnoses": list(client.diagnoses.order_by("-is_primary", "code")),
         "care_team": list(client.care_team.select_related("clinician")),
+        "plans": plans_for_export(client, start, end),
         "progress_notes": list(progress_notes),
         "contact_notes": list(contact_notes),
         "appointments": list(appointments),

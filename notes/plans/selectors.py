@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from notes.models import Intervention
 from notes.plans.models import GoalProgress, PlanStatus, TreatmentPlan
 
 IN_EFFECT = Q(status=PlanStatus.SIGNED) & (Q(cosign_required=False) | Q(cosigned_at__isnull=False))
@@ -60,3 +61,45 @@ def overdue_reviews(clients: QuerySet, *, today: date | None = None) -> QuerySet
         .filter(plan_review_due__lt=today)
         .order_by("plan_review_due", "legal_last_name", "id")
     )
+
+
+def plans_for_export(client, start: date, end: date) -> list[TreatmentPlan]:
+    """The chart export's plans: every version signed by the end of the period,
+    newest first, each problem's interventions labelled and, on the goals,
+    their session ratings from signed notes in the period (two queries)."""
+    upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    plans = list(
+        TreatmentPlan.objects.filter(client=client, status=PlanStatus.SIGNED, signed_at__lt=upper)
+        .select_related("author", "cosigner")
+        .order_by("-version")
+    )
+    if not plans:
+        return []
+    ratings: dict[str, list[GoalProgress]] = defaultdict(list)
+    rows = (
+        GoalProgress.objects.filter(
+            note__client=client,
+            note__status="signed",
+            note__service_date__gte=start,
+            note__service_date__lte=end,
+        )
+        .select_related("note")
+        .order_by("note__service_date", "note__start_time", "id")
+    )
+    for row in rows:
+        ratings[row.goal_key].append(row)
+    modalities = dict(Intervention.choices)
+    for plan in plans:
+        # Display copies: the plan's own problems stay as they were signed.
+        plan.problems = [
+            {
+                **problem,
+                "interventions": [
+                    {**i, "label": modalities.get(i["modality"], i["modality"])}
+                    for i in problem["interventions"]
+                ],
+                "goals": [{**g, "ratings": ratings.get(g["key"], [])} for g in problem["goals"]],
+            }
+            for problem in plan.problems
+        ]
+    return plans
