@@ -12,6 +12,7 @@ from notes.panels import NotePanel
 from notes.plans import access, services
 from notes.plans.models import GoalProgress, PlanStatus, Rating, TreatmentPlan
 from notes.plans.selectors import active_plan
+from notes.services import NoteRefused
 from practice import audit
 from practice.models import AuditAction
 
@@ -81,7 +82,7 @@ def save(note: ProgressNote, *, actor, data, request=None) -> list[str]:
         uuid=plan_uuid, client_id=note.client_id, status=PlanStatus.SIGNED
     ).first()
     if plan is None:
-        raise services.NoteRefused(
+        raise NoteRefused(
             {None: "The treatment plan changed meanwhile; reload the page to see its goals."}
         )
     entries = {}
