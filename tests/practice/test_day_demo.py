@@ -12,6 +12,7 @@ from clients.models import Appointment
 from notes import demo as notes_demo
 from notes import services as notes
 from notes.models import ProgressNote
+from notes.plans import demo as plans_demo
 from practice import day_demo
 from practice.demo import seed_staff
 
@@ -34,6 +35,7 @@ def test_a_later_day_gets_appointments_a_draft_and_a_note_to_cosign():
     # The demo as first seeded on an earlier day: notes, but nothing booked today.
     users = seed_staff("demo-password-for-tests")
     clients = seed_clients(users, random.Random(1))
+    plans_demo.seed(users, clients, random.Random(1))  # seed_demo's order: plans first
     notes_demo.seed(users, clients, random.Random(1))
     # The supervisor co-signs the demo note; the clinician signs her draft.
     [waiting] = _awaiting()
