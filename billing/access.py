@@ -2,6 +2,8 @@
 
 Everyone else gets a 403 on the billing pages (they are staff, the pages exist)
 and a 404 for an export (not even its existence is confirmed); both audited.
+An export is voided only by the biller who made it or by a practice admin,
+who may open an export's summary page for that purpose (issue 13, attack 9).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from practice.permissions import has_role_perm
 VIEW = "billing.view_billingexport"
 ADD = "billing.add_billingexport"
 VOID = "billing.change_billingexport"
+VOID_ANY = "billing.void_any_billingexport"
 
 REFUSAL = "Billing exports are made by the practice's billers."
+VOID_REFUSAL = "Only the biller who made this export, or a practice admin, voids it."
 
 
 def _deny(request, perm: str, *, object_id: str = "", not_found: bool) -> None:
+    message = VOID_REFUSAL if perm == VOID else REFUSAL
     audit.record(
         AuditAction.ACCESS_DENIED,
         request=request,
@@ -33,12 +38,19 @@ def _deny(request, perm: str, *, object_id: str = "", not_found: bool) -> None:
     )
     if not_found:
         raise Http404("No such export.")
-    raise PermissionDenied(REFUSAL)
+    raise PermissionDenied(message)
 
 
 def require_billing(request, perm: str = VIEW) -> None:
     if not has_role_perm(request.user, perm):
         _deny(request, perm, not_found=False)
+
+
+def may_void(user, export: BillingExport) -> bool:
+    """The export's maker (still a biller) or a practice admin."""
+    if has_role_perm(user, VOID_ANY):
+        return True
+    return has_role_perm(user, VOID) and export.created_by_id == user.pk
 
 
 def get_export_for_user(request, export_uuid: uuid.UUID | str, perm: str = VIEW) -> BillingExport:
@@ -49,8 +61,11 @@ def get_export_for_user(request, export_uuid: uuid.UUID | str, perm: str = VIEW)
     )
     if export is None:
         raise Http404("No such export.")
-    if not has_role_perm(request.user, VIEW):
+    if not (has_role_perm(request.user, VIEW) or has_role_perm(request.user, VOID_ANY)):
         _deny(request, VIEW, object_id=str(export.uuid), not_found=True)
-    if perm != VIEW and not has_role_perm(request.user, perm):
+    if perm == VOID:
+        if not may_void(request.user, export):
+            _deny(request, VOID, object_id=str(export.uuid), not_found=False)
+    elif perm != VIEW and not has_role_perm(request.user, perm):
         _deny(request, perm, object_id=str(export.uuid), not_found=False)
     return export

@@ -5,12 +5,13 @@ from django import forms
 from billing.selectors import last_month
 from clients.models import Client
 from practice.models import User
+from practice.querystrings import PlausibleDateField
 from practice.roles import CLINICAL_ROLES
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = PlausibleDateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = PlausibleDateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
     clinician = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,

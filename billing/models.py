@@ -76,6 +76,9 @@ class BillingExport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # change_billingexport lets a biller void the exports they made;
+        # void_any lets a practice admin void anyone's (issue 13, attack 9).
+        permissions = [("void_any_billingexport", "Can void any biller's export")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),

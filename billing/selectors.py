@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -36,7 +37,7 @@ from django.utils import timezone
 from billing.models import BilledItem, BillingExport, FeeScheduleEntry, ItemKind
 from contacts.models import ContactNote
 from contacts.models import NoteStatus as ContactStatus
-from notes.models import NoteStatus, ProgressNote
+from notes.models import EARLIEST_SERVICE_DATE, MAX_SESSION_MINUTES, NoteStatus, ProgressNote
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -78,8 +79,18 @@ def session_minutes_expression():
     return Coalesce(minutes, Value(0))
 
 
-def _live_billed(kind: str):
-    return BilledItem.objects.filter(kind=kind, voided=False).values("item_uuid")
+def _live_billed(kind: str) -> Exists:
+    """Whether the outer row sits in a live (not voided) export.
+
+    A correlated ``EXISTS`` answered from the partial unique index
+    ``billed_item_in_one_live_export`` (kind, item_uuid WHERE NOT voided): one
+    index probe per candidate note. ``uuid__in=<subquery>`` made PostgreSQL plan
+    ``NOT (SubPlan)`` and re-read every billed item for each candidate note,
+    which was quadratic (issue 18).
+    """
+    return Exists(
+        BilledItem.objects.filter(kind=kind, voided=False, item_uuid=OuterRef("uuid"))
+    )
 
 
 def billable_sessions(period: Period, *, unbilled_only: bool = True) -> QuerySet[ProgressNote]:
@@ -105,14 +116,24 @@ def billable_sessions(period: Period, *, unbilled_only: bool = True) -> QuerySet
     if period.client_id:
         qs = qs.filter(client_id=period.client_id)
     if unbilled_only:
-        qs = qs.exclude(uuid__in=_live_billed(ItemKind.SESSION))
-    return qs.annotate(
-        bill_minutes=session_minutes_expression(),
-        bill_fee=ExpressionWrapper(
-            Coalesce(fee, Value(Decimal("0")), output_field=MONEY) * F("units"),
-            output_field=MONEY,
-        ),
-    ).order_by("service_date", "start_time", "id")
+        qs = qs.filter(~_live_billed(ItemKind.SESSION))
+    return (
+        qs.annotate(
+            bill_minutes=session_minutes_expression(),
+            bill_fee=ExpressionWrapper(
+                Coalesce(fee, Value(Decimal("0")), output_field=MONEY) * F("units"),
+                output_field=MONEY,
+            ),
+        )
+        # An impossible session is never billed, even one signed before the
+        # signing checks refused it (issue 13, attack 8).
+        .filter(
+            bill_minutes__gt=0,
+            bill_minutes__lte=MAX_SESSION_MINUTES,
+            service_date__gte=EARLIEST_SERVICE_DATE,
+        )
+        .order_by("service_date", "start_time", "id")
+    )
 
 
 def billable_contacts(period: Period, *, unbilled_only: bool = True) -> QuerySet[ContactNote]:
@@ -126,7 +147,7 @@ def billable_contacts(period: Period, *, unbilled_only: bool = True) -> QuerySet
     if period.client_id:
         qs = qs.filter(client_id=period.client_id)
     if unbilled_only:
-        qs = qs.exclude(uuid__in=_live_billed(ItemKind.CONTACT))
+        qs = qs.filter(~_live_billed(ItemKind.CONTACT))
     return qs.order_by("contact_at", "id")
 
 
@@ -143,10 +164,10 @@ def preview_totals(period: Period) -> dict:
     )
     already = (
         billable_sessions(period, unbilled_only=False)
-        .filter(uuid__in=_live_billed(ItemKind.SESSION))
+        .filter(_live_billed(ItemKind.SESSION))
         .count()
         + billable_contacts(period, unbilled_only=False)
-        .filter(uuid__in=_live_billed(ItemKind.CONTACT))
+        .filter(_live_billed(ItemKind.CONTACT))
         .count()
     )
     return {"sessions": sessions, "contacts": contacts, "already_billed": already}

@@ -66,6 +66,8 @@ def billing_home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_export": access.has_role_perm(request.user, access.ADD),
         },
+        # A period typed into the address that cannot be used: 400, errors shown.
+        status=200 if preview is not None else 400,
     )
 
 
@@ -104,7 +106,8 @@ def export_detail(request: HttpRequest, export_uuid) -> HttpResponse:
             "own_job": job if job and job.requested_by_id == request.user.pk else None,
             "void_form": VoidForm(),
             "can_void": export.status == ExportStatus.DONE
-            and access.has_role_perm(request.user, access.VOID),
+            and access.may_void(request.user, export),
+            "can_redo": access.has_role_perm(request.user, access.ADD),
         },
     )
 
@@ -138,6 +141,7 @@ def export_void(request: HttpRequest, export_uuid) -> HttpResponse:
             "own_job": job if job and job.requested_by_id == request.user.pk else None,
             "void_form": form,
             "can_void": True,
+            "can_redo": access.has_role_perm(request.user, access.ADD),
         },
         status=400,
     )

@@ -14,6 +14,7 @@ from clients import access, amendments
 from clients.models import AmendmentRequest, AmendmentStatus
 from practice import audit
 from practice.models import AuditAction
+from practice.querystrings import PlausibleDateField
 
 
 class AmendmentRequestForm(forms.ModelForm):
@@ -49,7 +50,7 @@ class DenyForm(forms.Form):
 
 
 class DisagreementForm(forms.Form):
-    received_on = forms.DateField(
+    received_on = PlausibleDateField(
         label="Statement received on", widget=forms.DateInput(attrs={"type": "date"})
     )
     statement = forms.CharField(

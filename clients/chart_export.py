@@ -2,7 +2,8 @@
 
 The record set is the demographics, diagnoses, signed treatment-plan versions
 (with each goal's session ratings), signed progress notes (with
-addenda, signatures and co-signatures), signed contact notes (with addenda),
+addenda, signatures and co-signatures), standard measures (trends and
+answers), signed contact notes (with addenda),
 appointments with their statuses, and the chart's audit trail for the period.
 Psychotherapy (process) notes are not part of the record set: this module does
 not import their store, and nothing here can reach it.
@@ -20,9 +21,11 @@ from clients import access as client_access
 from clients.models import Appointment, Client
 from contacts.models import ContactNote, ContactNoteAddendum
 from contacts.models import NoteStatus as ContactStatus
+from notes.measures import trends as measure_trends
+from notes.measures.models import MeasureResult
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
 from notes.plans.selectors import plans_for_export
-from practice import pdf
+from practice import integrity, pdf
 from practice.jobs import DocumentRefused, OutputFile
 from practice.models import AuditEvent
 from practice.permissions import has_role_perm
@@ -84,8 +87,15 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         .exclude(object_type__startswith=PROCESS_NOTE_EVENTS_PREFIX)
         .order_by("id")
     )
+    measure_results = list(
+        MeasureResult.objects.filter(client=client, completed_at__gte=lower, completed_at__lt=upper)
+        .select_related("clinician")
+        .order_by("completed_at", "id")
+    )
     return {
         "diagnoses": list(client.diagnoses.order_by("-is_primary", "code")),
+        "measure_results": measure_results,
+        "measure_trends": measure_trends.trends_for(measure_results, id_prefix="pdf-trend"),
         "care_team": list(client.care_team.select_related("clinician")),
         "plans": plans_for_export(client, start, end),
         "progress_notes": list(progress_notes),
@@ -105,6 +115,15 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     start = date.fromisoformat(job.params["start"])
     end = date.fromisoformat(job.params["end"])
     records = chart_record_set(client, start, end)
+    # Each signed note and addendum is checked against its keyed hash; the PDF
+    # shows a warning beside any that fail, and each failure is audited.
+    signed = [
+        record
+        for note in (*records["progress_notes"], *records["contact_notes"])
+        for record in (note, *note.addenda.all())
+    ]
+    signed += records["plans"]
+    failures = integrity.check_signed(signed, context="chart_export", user=job.requested_by)
     progress(30)
     context = {
         "title": "Chart export",
@@ -113,6 +132,7 @@ def build_chart_export(job, progress) -> list[OutputFile]:
         "end": end,
         "requested_by": job.requested_by,
         "generated_at": timezone.now(),
+        "integrity_failures": len(failures),
         **records,
     }
     data = pdf.render_pdf("clients/pdf/chart_export.html", context)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from clients.icd10 import validate_billable
 from clients.models import CareTeamRole, Client, CollateralContact
 from practice.models import User
+from practice.querystrings import PlausibleDateField
 from practice.roles import CLINICAL_ROLES
 
 
@@ -66,7 +67,7 @@ class DiagnosisForm(forms.Form):
         help_text="A billable code, e.g. F41.1. Mental-health (F) codes are covered diagnoses.",
     )
     is_primary = forms.BooleanField(label="Primary diagnosis", required=False)
-    onset_date = forms.DateField(required=False, widget=DateInput())
+    onset_date = PlausibleDateField(required=False, widget=DateInput())
 
     def clean_code(self):
         code, self.description = validate_billable(self.cleaned_data["code"])
@@ -74,7 +75,7 @@ class DiagnosisForm(forms.Form):
 
 
 class DiagnosisResolveForm(forms.Form):
-    resolved_date = forms.DateField(widget=DateInput(), initial=timezone.localdate)
+    resolved_date = PlausibleDateField(widget=DateInput(), initial=timezone.localdate)
 
 
 class CollateralForm(forms.ModelForm):
@@ -84,8 +85,8 @@ class CollateralForm(forms.ModelForm):
 
 
 class ReleaseForm(forms.Form):
-    signed_date = forms.DateField(widget=DateInput())
-    expires_on = forms.DateField(widget=DateInput(), help_text="Most releases last one year.")
+    signed_date = PlausibleDateField(widget=DateInput())
+    expires_on = PlausibleDateField(widget=DateInput(), help_text="Most releases last one year.")
     scope = forms.CharField(
         max_length=300, help_text="What may be shared, e.g. attendance, progress, safety concerns."
     )
@@ -105,7 +106,7 @@ class RevokeForm(forms.Form):
 
 
 class DischargeForm(forms.Form):
-    discharge_date = forms.DateField(widget=DateInput(), initial=timezone.localdate)
+    discharge_date = PlausibleDateField(widget=DateInput(), initial=timezone.localdate)
 
     def clean_discharge_date(self):
         day = self.cleaned_data["discharge_date"]

@@ -10,13 +10,14 @@ from contacts.forms import DATETIME_FORMAT, DateTimeInput, local_now_minute, mea
 from contacts.forms import minutes_field as _minutes_field
 from contacts.models import Means
 from practice.models import User
+from practice.querystrings import PlausibleDateTimeField
 
 _DT = {"widget": DateTimeInput(), "input_formats": [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]}
 
 
 class AppointmentForm(forms.Form):
     clinician = forms.ModelChoiceField(queryset=User.objects.none())
-    start = forms.DateTimeField(label="Start", **_DT)
+    start = PlausibleDateTimeField(label="Start", **_DT)
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)", min_value=1, max_value=480, initial=50
     )
@@ -59,7 +60,7 @@ class CancelForm(_ScheduleNoteForm):
         widget=forms.RadioSelect,
         initial=BY_CLIENT,
     )
-    notice_at = forms.DateTimeField(
+    notice_at = PlausibleDateTimeField(
         label="Notice given at",
         initial=local_now_minute,
         help_text="When the client told us.",
@@ -69,6 +70,6 @@ class CancelForm(_ScheduleNoteForm):
 
 
 class RescheduleForm(_ScheduleNoteForm):
-    new_start = forms.DateTimeField(label="New start", **_DT)
-    notice_at = forms.DateTimeField(label="Notice given at", initial=local_now_minute, **_DT)
+    new_start = PlausibleDateTimeField(label="New start", **_DT)
+    notice_at = PlausibleDateTimeField(label="Notice given at", initial=local_now_minute, **_DT)
     field_order = ["new_start", "notice_at", "means", "minutes", "summary"]

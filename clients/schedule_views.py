@@ -25,14 +25,13 @@ from contacts.services import ContactNoteRefused
 from practice import audit
 from practice.models import AuditAction, User
 from practice.permissions import has_role_perm
+from practice.querystrings import query_date
 from practice.roles import CLINICAL_ROLES
 
 
 def _day(request) -> date:
-    try:
-        return date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return timezone.localdate()
+    # A date the calendar cannot step from (0001-01-01, 9999-12-31) is a 400.
+    return query_date(request.GET, "date", default=timezone.localdate())
 
 
 def _day_bounds(day: date):
@@ -98,7 +97,7 @@ def clinician_day(request: HttpRequest) -> HttpResponse:
             wanted = uuid.UUID(request.GET.get("clinician", ""))
         except ValueError:
             # "Whole practice" (or nothing usable) chosen: the practice view.
-            day = request.GET.get("date", "")
+            day = query_date(request.GET, "date")
             return redirect(reverse("clients:schedule") + (f"?date={day}" if day else ""))
         clinician = _clinicians().filter(uuid=wanted).first()
     elif user.role not in CLINICAL_ROLES:

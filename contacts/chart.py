@@ -10,6 +10,7 @@ from django.utils import timezone
 from contacts import access
 from contacts.forms import PeriodForm
 from contacts.models import NoteStatus
+from practice.querystrings import BadQuery
 
 DEFAULT_DAYS = 30
 
@@ -19,9 +20,12 @@ def period_from(params) -> tuple:
     today = timezone.localdate()
     form = PeriodForm(params)
     start, end = today - timedelta(days=DEFAULT_DAYS), today
-    if form.is_valid():
-        start = form.cleaned_data["contacts_from"] or start
-        end = form.cleaned_data["contacts_to"] or end
+    if not form.is_valid():
+        # A period the chart cannot show (9999-12-31, "yesterday") is a 400.
+        field, errors = next(iter(form.errors.items()))
+        raise BadQuery(f"Contact log period, “{form.fields[field].label}”: {errors[0]}")
+    start = form.cleaned_data["contacts_from"] or start
+    end = form.cleaned_data["contacts_to"] or end
     if start > end:
         start, end = end, start
     return start, end, form

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from clients.models import Client
 from contacts.models import ADMINISTRATIVE_REASONS, Means, Reason
+from practice.querystrings import PlausibleDateField, PlausibleDateTimeField
 
 CLIENT = "client"
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -46,7 +47,7 @@ def minutes_field(**kwargs) -> forms.IntegerField:
 
 
 class ContactNoteForm(forms.Form):
-    contact_at = forms.DateTimeField(
+    contact_at = PlausibleDateTimeField(
         label="Date and time of contact",
         widget=DateTimeInput(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
@@ -147,5 +148,5 @@ class AddendumForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    contacts_from = forms.DateField(label="From", required=False)
-    contacts_to = forms.DateField(label="To", required=False)
+    contacts_from = PlausibleDateField(label="From", required=False)
+    contacts_to = PlausibleDateField(label="To", required=False)

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import content_hash, hash_matches
 
 
 class Reason(models.TextChoices):
@@ -195,7 +195,7 @@ class ContactNote(FrozenWhenSigned):
         return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ContactNoteAddendum(SignedAddendum):

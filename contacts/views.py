@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from clients import access as client_access
 from contacts import access, services
 from contacts.forms import AddendumForm, ContactNoteForm
-from practice import audit
+from practice import audit, integrity
 from practice.models import AuditAction
 
 
@@ -97,6 +97,7 @@ def note_detail(request: HttpRequest, note_uuid) -> HttpResponse:
     audit.record(AuditAction.VIEW, request=request, obj=note, client=note.client, detail=detail)
     user = request.user
     can_addend = note.is_signed and access.write_refusal(user, note.client, note.reason) is None
+    addenda = list(note.addenda.select_related("author")) if view.summary_visible else []
     return render(
         request,
         "contacts/note_detail.html",
@@ -104,13 +105,22 @@ def note_detail(request: HttpRequest, note_uuid) -> HttpResponse:
             "view": view,
             "note": note,
             "client": note.client,
-            "addenda": note.addenda.select_related("author") if view.summary_visible else [],
+            "addenda": addenda,
             "is_author_draft": not note.is_signed and note.author_id == user.pk,
             "can_addend": can_addend and view.summary_visible,
             "addendum_form": AddendumForm(),
-            "hash_ok": note.hash_matches() if note.is_signed else None,
+            **_integrity(request, note, addenda),
         },
     )
+
+
+def _integrity(request, note, addenda) -> dict:
+    """Every read of a signed contact note checks it and its addenda against the
+    keyed hashes taken at signing; a mismatch is shown and audited."""
+    if not note.is_signed:
+        return {"hash_ok": None, "integrity_failed": False}
+    failed = integrity.check_signed([note, *addenda], context="note_page", request=request)
+    return {"hash_ok": note.integrity_ok, "integrity_failed": bool(failed)}
 
 
 @login_required
@@ -141,6 +151,7 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
     note = view.note
+    addenda = list(note.addenda.select_related("author"))
     return render(
         request,
         "contacts/note_detail.html",
@@ -148,10 +159,10 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             "view": view,
             "note": note,
             "client": note.client,
-            "addenda": note.addenda.select_related("author"),
+            "addenda": addenda,
             "can_addend": True,
             "addendum_form": form,
-            "hash_ok": note.hash_matches(),
+            **_integrity(request, note, addenda),
         },
         status=400,
     )

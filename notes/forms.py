@@ -11,8 +11,10 @@ from notes.models import (
     ProgressNote,
     RiskLevel,
     SafetyPlan,
+    session_time_errors,
 )
 from notes.services import MAX_TEXT
+from practice.querystrings import PlausibleDateField
 
 CPT_CHOICES = [
     ("", "Use the suggested code"),
@@ -51,10 +53,17 @@ class NewNoteForm(forms.Form):
         initial=NoteFormat.SOAP,
     )
     service_type = forms.ChoiceField(choices=ServiceType.choices, initial=ServiceType.INDIVIDUAL)
-    service_date = forms.DateField(
+    service_date = PlausibleDateField(
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A session booked for you on this day is linked, with its times.",
     )
+
+    def clean_service_date(self):
+        value = self.cleaned_data["service_date"]
+        error = session_time_errors(value, None, None).get("service_date")
+        if error:
+            raise forms.ValidationError(error)
+        return value
 
 
 class NoteForm(forms.Form):
@@ -63,7 +72,7 @@ class NoteForm(forms.Form):
     Grouped into fieldsets by ``groups`` so the template can lay them out.
     """
 
-    service_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    service_date = PlausibleDateField(widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -208,6 +217,18 @@ class NoteForm(forms.Form):
     @property
     def cpt_fields(self):
         return self.group(self.CPT)
+
+    def clean(self):
+        data = super().clean()
+        errors = session_time_errors(
+            data.get("service_date"),
+            data.get("start_time"),
+            data.get("end_time"),
+            date_of_birth=self.note.client.date_of_birth,
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

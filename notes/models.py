@@ -13,16 +13,17 @@ Writes go through ``notes.services``; reads through ``notes.access``.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
 from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import content_hash, hash_matches
 
 
 class NoteStatus(models.TextChoices):
@@ -99,6 +100,57 @@ COSIGN_COLUMNS = (
     "cosign_hash",
     "updated_at",
 )
+
+
+# A session's plausible shape (issue 13, attack 8): it ends after it starts
+# (an end earlier on the clock is past midnight) and lasts at most
+# MAX_SESSION_MINUTES, the longest booking the schedule takes; so 10:00-09:59 is
+# refused, not a 1,439-minute 90837. It happened on or after
+# EARLIEST_SERVICE_DATE and the client's birth.
+MAX_SESSION_MINUTES = 480
+EARLIEST_SERVICE_DATE = date(2000, 1, 1)
+
+
+def session_minutes(start_time: time | None, end_time: time | None) -> int | None:
+    """Minutes from start to end, past midnight when the end is earlier on the
+    clock; None when a time is missing."""
+    if start_time is None or end_time is None:
+        return None
+    start = datetime.combine(EARLIEST_SERVICE_DATE, start_time)
+    end = datetime.combine(EARLIEST_SERVICE_DATE, end_time)
+    if end < start:  # a session that ran past midnight
+        end += timedelta(days=1)
+    return int((end - start).total_seconds() // 60)
+
+
+def session_time_errors(
+    service_date: date | None,
+    start_time: time | None,
+    end_time: time | None,
+    *,
+    date_of_birth: date | None = None,
+) -> dict[str, str]:
+    """What is impossible about a session's date and times, keyed by form field.
+
+    The one rule for the editor's form, the draft service and signing; blank
+    times are left to the signing checks (a draft may not have them yet).
+    """
+    errors: dict[str, str] = {}
+    if service_date is not None:
+        if service_date < EARLIEST_SERVICE_DATE:
+            errors["service_date"] = (
+                f"Check the service date: sessions before {EARLIEST_SERVICE_DATE.year} "
+                "are not documented here."
+            )
+        elif date_of_birth is not None and service_date < date_of_birth:
+            errors["service_date"] = "Check the service date: it is before the client's birth."
+    minutes = session_minutes(start_time, end_time)
+    if minutes is not None and not 0 < minutes <= MAX_SESSION_MINUTES:
+        errors["end_time"] = (
+            f"The session must end after it starts and last at most "
+            f"{MAX_SESSION_MINUTES // 60} hours: check the start and end times."
+        )
+    return errors
 
 
 class ProgressNote(FrozenWhenSigned):
@@ -240,13 +292,22 @@ class ProgressNote(FrozenWhenSigned):
 
     @property
     def duration_minutes(self) -> int | None:
-        if self.start_time is None or self.end_time is None:
+        """Session length (past midnight when the end is earlier on the clock);
+        None without both times or when the times are impossible, so no CPT
+        code is suggested for them."""
+        minutes = session_minutes(self.start_time, self.end_time)
+        if minutes is None or not 0 < minutes <= MAX_SESSION_MINUTES:
             return None
-        start = datetime.combine(date(2000, 1, 1), self.start_time)
-        end = datetime.combine(date(2000, 1, 1), self.end_time)
-        if end < start:  # a session that ran past midnight
-            end += timedelta(days=1)
-        return int((end - start).total_seconds() // 60)
+        return minutes
+
+    def clean(self) -> None:
+        super().clean()
+        dob = self.client.date_of_birth if self.client_id else None
+        errors = session_time_errors(
+            self.service_date, self.start_time, self.end_time, date_of_birth=dob
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_telehealth(self) -> bool:
@@ -326,7 +387,7 @@ class ProgressNote(FrozenWhenSigned):
         return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ProgressNoteAddendum(SignedAddendum):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notes.formats import sections_for
 from notes.hooks import necessity_checks
-from notes.models import ELEVATED_RISK, ProgressNote
+from notes.models import ELEVATED_RISK, ProgressNote, session_time_errors
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,14 @@ def blocking_problems(note: ProgressNote) -> dict[str, str]:
         problems["start_time"] = "Enter the start time of the session."
     if note.end_time is None:
         problems["end_time"] = "Enter the end time of the session."
-    elif note.start_time is not None and note.start_time == note.end_time:
-        problems["end_time"] = "The end time must differ from the start time."
+    # An impossible session is never signed (nor, so, billed).
+    for field, message in session_time_errors(
+        note.service_date,
+        note.start_time,
+        note.end_time,
+        date_of_birth=note.client.date_of_birth,
+    ).items():
+        problems.setdefault(field, message)
     if note.cpt_code != note.cpt_suggested and not _has(note.cpt_override_reason):
         problems["cpt_override_reason"] = (
             "The CPT code differs from the suggestion: give the reason for the change."

@@ -8,6 +8,7 @@ from django.utils import timezone
 from clients.chart_export import EXPORT_CHART, MAX_DAYS
 from clients.models import Client
 from practice.permissions import has_role_perm, objects_with_perm
+from practice.querystrings import PlausibleDateField
 
 
 def exportable_clients(user):
@@ -23,8 +24,8 @@ class ChartExportForm(forms.Form):
         to_field_name="uuid",
         empty_label="Choose a client…",
     )
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = PlausibleDateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = PlausibleDateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

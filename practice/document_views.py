@@ -25,6 +25,7 @@ from practice.document_forms import ChartExportForm
 from practice.job_access import get_job_for_user
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus
 from practice.permissions import has_role_perm
+from practice.querystrings import query_uuid
 
 logger = logging.getLogger(__name__)
 
@@ -240,9 +241,10 @@ def chart_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     form_data = request.POST if request.method == "POST" else None
     initial = {}
-    if request.method == "GET" and request.GET.get("client"):
+    wanted = query_uuid(request.GET, "client") if request.method == "GET" else None
+    if wanted is not None:
         # Preselect a client from the chart's "Export chart" button; checked like any access.
-        client = client_access.get_client_for_user(request, request.GET["client"])
+        client = client_access.get_client_for_user(request, wanted)
         if not can_export_chart(user, client):
             client_access.deny(request, client, EXPORT_CHART, not_found=False)
         initial["client"] = client.uuid

@@ -3,7 +3,10 @@
 Anyone else (other staff, superusers) gets the same 404 as for a job that does
 not exist, and the refusal is audited. For a job about one client, the asker
 must still be able to reach that client (a clinician taken off the care team
-loses their exports too).
+loses their exports too). The asker must also still hold the role the job was
+made under, and still pass the rule that let them start it: an auditor
+demoted to front desk no longer downloads the chart exports they made as an
+auditor, which hold full note text (issue 13, attack 10).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ import uuid
 from django.http import Http404
 
 from clients import access as client_access
+from clients.chart_export import EXPORT_CHART, can_export_chart
 from clients.models import Client
+from practice.jobs import MADE_AS
 from practice.models import DocumentJob, JobKind
 from practice.permissions import has_role_perm
 
@@ -43,6 +48,26 @@ def get_job_for_user(request, job_uuid: uuid.UUID | str) -> DocumentJob:
             request,
             client,
             client_access.VIEW,
+            not_found=True,
+            object_type="practice.documentjob",
+            object_id=str(job.uuid),
+        )
+    made_as = job.params.get(MADE_AS, "")
+    # Jobs made before the role was recorded carry none: their kind's rule decides.
+    if made_as and user.role != made_as:
+        client_access.deny(
+            request,
+            client,
+            f"role:{made_as}",
+            not_found=True,
+            object_type="practice.documentjob",
+            object_id=str(job.uuid),
+        )
+    if job.kind == JobKind.CHART_EXPORT and (client is None or not can_export_chart(user, client)):
+        client_access.deny(
+            request,
+            client,
+            EXPORT_CHART,
             not_found=True,
             object_type="practice.documentjob",
             object_id=str(job.uuid),

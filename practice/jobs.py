@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from practice import audit, pdf
+from practice import audit, integrity, pdf
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus, PracticeSettings
 from practice.pdf import CertificateMissing
 
@@ -66,6 +66,10 @@ class OutputFile:
 Progress = Callable[[int], None]
 
 
+# The params key that records the role a job was asked for under.
+MADE_AS = "made_as_role"
+
+
 def job_dir(job: DocumentJob) -> Path:
     return Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job.uuid)
 
@@ -77,11 +81,15 @@ def job_dir(job: DocumentJob) -> Path:
 def document_job_start(
     *, kind: str, requested_by, params: dict, client=None, request=None
 ) -> DocumentJob:
-    """Record a job and queue it once this transaction commits."""
+    """Record a job and queue it once this transaction commits.
+
+    The asker's role is recorded with the job: the files are served only while
+    they still hold it (see ``practice.job_access``).
+    """
     job = DocumentJob(
         kind=kind,
         requested_by=requested_by,
-        params=params,
+        params={**params, MADE_AS: requested_by.role},
         client_uuid=client.uuid if client is not None else None,
     )
     job.full_clean()
@@ -272,12 +280,15 @@ def build_signed_note_pdf(
     if not note.is_signed:
         raise DocumentRefused(DRAFT_REFUSAL)
     progress(20)
+    addenda = list(note.addenda.all())
+    # A note changed below the application prints with a visible warning (audited).
+    integrity.check_signed([note, *addenda], context="note_pdf", user=job.requested_by)
     context = {
         "title": heading(note) if heading else title,
         "footer_label": title,
         "client": note.client,
         "note": note,
-        "addenda": list(note.addenda.all()),
+        "addenda": addenda,
         "generated_at": timezone.now(),
     }
     data = pdf.render_pdf(template, context)

@@ -79,6 +79,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "practice.view_auditevent",
         "practice.manage_users",
         "practice.change_practicesettings",
+        "billing.void_any_billingexport",
         "clients.manage_schedule",
         "contacts.add_administrative_contactnote",
         "contacts.view_administrative_contactnote",

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "notes",
     "notes.psychotherapy",
     "notes.plans",
+    "notes.measures",
     "contacts",
     "billing",
 ]
@@ -96,6 +97,10 @@ MIDDLEWARE = [
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
     "practice.middleware.MfaRequiredMiddleware",
+    # A session handed to a client (measures' client mode) reaches only its locked pages.
+    "practice.kiosk.KioskMiddleware",
+    # A query string a page cannot use is a 400 with a message, never a 500.
+    "practice.querystrings.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "practice.middleware.NoStoreMiddleware",
@@ -179,14 +184,14 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Practice EHR")
 MFA_BACKUP_CODES = 10
 
 # Failed-login lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one
-# username, or from one IP address, lock that username or address for
-# AXES_COOLOFF_MINUTES (a practice admin can lift it on the staff page). The
-# username lock stops guessing from many addresses, the IP lock stops one
-# address spraying many usernames; a successful sign-in resets the count.
-# Failures and lockouts are audited as login_failed.
+# username from one IP address lock that combination for AXES_COOLOFF_MINUTES
+# (a practice admin can lift it on the staff page); a successful sign-in resets
+# the count. Never a bare IP: behind the reverse proxy every user shares one
+# address, so five typos by anyone would lock the whole practice out (issue 13,
+# attack 6). Failures and lockouts are audited as login_failed.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -272,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practice.tasks.redispatch_queued_jobs",
         "schedule": 60.0,
     },
+    # Chain new audit events and checkpoint the head (docs/audit-trail.md).
+    "seal-audit-trail": {
+        "task": "practice.audit.seal_task",
+        "schedule": float(env.int("AUDIT_SEAL_SECONDS", default=5)),
+    },
 }
 # A queued job not picked up by a worker after this many seconds is sent again.
 DOCUMENT_JOB_REDISPATCH_SECONDS = env.int("DOCUMENT_JOB_REDISPATCH_SECONDS", default=300)
@@ -285,6 +295,34 @@ PRACTICE_KEY_PASSPHRASE = env_secret("PRACTICE_KEY_PASSPHRASE", "") or ""
 # Psychotherapy (process) notes have their own key set, never SECRET_KEY and
 # never the database: comma-separated Fernet keys, newest first.
 PROCESS_NOTES_KEYS = env_secret("PROCESS_NOTES_KEYS", "") or ""
+
+# The audit trail and signed records are keyed (HMAC-SHA256) with secrets held
+# outside the database, so someone who can write the database cannot recompute
+# a valid chain or a valid note hash (docs/audit-trail.md). Required, like
+# SECRET_KEY: scripts/bootstrap generates them for local use.
+def _hmac_key(name: str) -> bytes:
+    value = env_secret(name)
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it (or {name}_FILE) in the environment, or run "
+            "scripts/bootstrap to add it to var/local.env for a local try-out."
+        )
+    if len(value) < 32:
+        raise ImproperlyConfigured(f"{name} must be at least 32 characters of random data.")
+    return value.encode()
+
+
+AUDIT_HMAC_KEY = _hmac_key("AUDIT_HMAC_KEY")
+SIGNED_RECORD_HMAC_KEY = _hmac_key("SIGNED_RECORD_HMAC_KEY")
+# The sealer chains new audit events every AUDIT_SEAL_SECONDS (celery beat) and
+# appends a checkpoint of the chain head, signed with the practice certificate's
+# key, to a file in AUDIT_CHECKPOINT_DIR at most every AUDIT_CHECKPOINT_SECONDS.
+# Keep that directory off the database host, append-only (chattr +a), backed up.
+AUDIT_SEAL_SECONDS = env.int("AUDIT_SEAL_SECONDS", default=5)
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=60)
+AUDIT_CHECKPOINT_DIR = Path(
+    env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+)
 
 # Logs carry ids only, never PHI.
 LOGGING = {

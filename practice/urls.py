@@ -22,6 +22,7 @@ urlpatterns = [
     path("notes/", include("notes.urls")),
     path("process-notes/", include("notes.psychotherapy.urls")),
     path("plans/", include("notes.plans.urls")),
+    path("measures/", include("notes.measures.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
     path("documents/", include("practice.document_urls")),

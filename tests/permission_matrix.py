@@ -143,6 +143,15 @@ MATRIX = [
     row("plans:sign", plan_uuid="plan_draft", get="302 200 404 404 404 404 404 404 404", post="302 400 404 404 404 404 404 404 404"),
     row("plans:discard", plan_uuid="plan_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("plans:cosign", plan_uuid="plan", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
+    # standard measures: clinical content (care team reads and gives; auditors read)
+    row("measures:give", **C, instrument="phq9", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("measures:client_mode_start", **C, instrument="phq9", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("measures:schedule", **C, get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("measures:schedule_stop", schedule_uuid="measure_schedule", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("measures:detail", result_uuid="measure_result", get="302 200 404 404 403 403 200 403 404"),
+    # client mode answers only inside a locked session (tests/measures/test_client_mode.py)
+    row("measures:client_mode", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
+    row("measures:client_mode_exit", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
     # documents: a job and its files belong to whoever asked (the auditor here)
     row("documents:list", get="302 200 200 200 200 200 200 200 200"),
     row("documents:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
@@ -151,11 +160,11 @@ MATRIX = [
     row("documents:job", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:job_status", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:download", job_uuid="job", key="job_file", get="302 404 404 404 404 404 200 404 404"),
-    # billing: billers only
+    # billing: billers only; the maker or a practice admin voids an export
     row("billing:home", get="302 403 403 403 403 200 403 403 403"),
     row("billing:export_start", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 400 403 403 403"),
-    row("billing:export", export_uuid="billing_export", get="302 404 404 404 404 200 404 404 404"),
-    row("billing:export_void", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 400 404 404 404"),
-    row("billing:export_redo", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 302 404 404 404"),
+    row("billing:export", export_uuid="billing_export", get="302 404 404 404 404 200 404 200 404"),  # ada: to void it
+    row("billing:export_void", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 400 404 400 404"),
+    row("billing:export_redo", export_uuid="billing_export", get="302 405 405 405 405 405 405 405 405", post="302 404 404 404 404 302 404 403 404"),
 ]
 # fmt: on

@@ -27,7 +27,7 @@ from django.db.models import Q
 
 from notes.models import ProgressNote
 from practice.models import FrozenWhenSigned
-from practice.signing import FrozenRecordError, content_hash
+from practice.signing import FrozenRecordError, content_hash, hash_matches
 
 
 class PlanStatus(models.TextChoices):
@@ -192,7 +192,7 @@ class TreatmentPlan(FrozenWhenSigned):
         return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
     def cosign_content(self) -> dict:
         """What a co-signature covers: the author's signed hash and the co-signer."""
@@ -206,7 +206,7 @@ class TreatmentPlan(FrozenWhenSigned):
         }
 
     def cosign_hash_matches(self) -> bool:
-        return bool(self.cosign_hash) and content_hash(self.cosign_content()) == self.cosign_hash
+        return hash_matches(self.cosign_hash, self.cosign_content())
 
 
 class GoalProgress(models.Model):

@@ -90,8 +90,8 @@ def plans_for_export(client, start: date, end: date) -> list[TreatmentPlan]:
         ratings[row.goal_key].append(row)
     modalities = dict(Intervention.choices)
     for plan in plans:
-        # Display copies: the plan's own problems stay as they were signed.
-        plan.problems = [
+        # Display copies: the plan's own problems stay as they were signed (and hashed).
+        plan.display_problems = [
             {
                 **problem,
                 "interventions": [

@@ -16,7 +16,7 @@ from notes.models import Intervention
 from notes.plans import access, forms, services
 from notes.plans.models import TreatmentPlan
 from notes.plans.selectors import active_plan, goal_histories
-from practice import audit
+from practice import audit, integrity
 from practice.models import AuditAction
 
 
@@ -61,8 +61,21 @@ def _read_context(request, plan: TreatmentPlan, versions: list[TreatmentPlan]) -
         "draft": draft,
         "can_write": access.can_write(user, plan.client),
         "can_cosign": access.is_cosigner_for(user, plan),
-        "hash_ok": plan.hash_matches() if plan.is_signed else None,
-        "cosign_hash_ok": plan.cosign_hash_matches() if plan.cosigned_at else None,
+        # Every read of a signed version checks it against its keyed hashes; a
+        # mismatch is shown and audited (practice.integrity).
+        "hash_ok": not integrity.check_signed([plan], context="plan_page", request=request)
+        if plan.is_signed
+        else None,
+        "cosign_hash_ok": integrity.check_hash(
+            plan,
+            stored=plan.cosign_hash,
+            content=plan.cosign_content(),
+            what="co-signature",
+            context="plan_page",
+            request=request,
+        )
+        if plan.cosigned_at
+        else None,
         "overdue": plan.is_signed and plan.review_overdue(timezone.localdate()),
     }
 

@@ -63,6 +63,11 @@ def test_psychotherapy_time_rule_at_every_boundary(minutes, code, client_record,
     # And through the editor's service: the suggestion follows the session times.
     note = ProgressNoteFactory(client=client_record, author=alice, cpt_code="", cpt_suggested="")
     end = (datetime(2026, 1, 1, 10, 0) + timedelta(minutes=minutes)).time()
+    if minutes == 0:  # a session that ends when it starts is refused (issue 13)
+        with pytest.raises(services.NoteRefused) as refused:
+            services.note_update(note=note, actor=alice, start_time=time(10, 0), end_time=end)
+        assert "must end after it starts" in refused.value.errors["end_time"]
+        return
     services.note_update(note=note, actor=alice, start_time=time(10, 0), end_time=end)
     note.refresh_from_db()
     assert note.duration_minutes == minutes

@@ -117,15 +117,33 @@ def test_failed_logins_are_audited_and_lock_the_account(alice, settings):
         AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED, detail__username="alice").count()
         >= settings.AXES_FAILURE_LIMIT
     )
-    # Now even the right password is refused, from another browser too.
-    other = HttpClient(REMOTE_ADDR="10.9.9.9")
-    response = other.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    # Now even the right password is refused from that address.
+    again = HttpClient()
+    response = again.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert response.status_code == 429
     assert "Sign-in locked" in response.content.decode()
-    assert "_auth_user_id" not in other.session
+    assert "_auth_user_id" not in again.session
     assert AuditEvent.objects.filter(
         action=AuditAction.LOGIN_FAILED, detail__locked_out=True
     ).exists()
+
+
+def test_one_users_failures_do_not_lock_colleagues_behind_the_same_address(
+    alice, bob, settings
+):
+    # Issue 13, attack 6: behind the reverse proxy every user shares one
+    # address; the lock is on username + address, never on the bare address.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        HttpClient().post(reverse("login"), {"username": "alice", "password": "wrong-password-1"})
+    for name in ("mallory", "nobody", "x"):
+        HttpClient().post(reverse("login"), {"username": name, "password": "wrong-password-1"})
+    colleague = HttpClient()
+    response = colleague.post(reverse("login"), {"username": "bob", "password": PASSWORD})
+    assert response.status_code == 302
+    assert colleague.session["_auth_user_id"] == str(bob.pk)
+    assert HttpClient().post(
+        reverse("login"), {"username": "alice", "password": PASSWORD}
+    ).status_code == 429
 
 
 def test_a_few_typos_do_not_lock(alice, settings):

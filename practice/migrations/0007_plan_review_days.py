@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("practice", "0005_merge_document_jobs_and_mfa_setting"),
+        ("practice", "0006_audit_sealed_chain"),
     ]
 
     operations = [
