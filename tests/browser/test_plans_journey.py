@@ -145,8 +145,9 @@ def the_chart_export_holds_the_plan(page, client, tmp_path) -> str:
         (today - timedelta(days=30)).isoformat()
     )
     page.get_by_label("To", exact=False).and_(page.locator("input")).fill(today.isoformat())
-    page.get_by_role("button", name="Export signed PDF").click()
-    expect(page.locator("[data-job-label]")).to_have_text("Ready")
+    # The PDF is made (and signed) in the web process here: give a busy machine time.
+    page.get_by_role("button", name="Export signed PDF").click(timeout=120_000)
+    expect(page.locator("[data-job-label]")).to_have_text("Ready", timeout=120_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download signed PDF").click()
     target = tmp_path / "chart.pdf"
