@@ -131,6 +131,16 @@ class ProgressNoteFactory(factory.django.DjangoModelFactory):
     cpt_code = factory.LazyAttribute(lambda n: n.cpt_suggested)
 
 
+def process_note_key(user, password: str = PASSWORD) -> bytes:
+    """The author's process-note key as their sign-in with ``password`` opens
+    it (made at the first one, as notes/psychotherapy/signals.py does)."""
+    from notes.psychotherapy import sealing
+
+    return sealing.unlock_with_password(user, password) or sealing.author_key_create(
+        author=user, password=password
+    )
+
+
 def plan_in_effect(client, author, *, days_ago: int = 365):
     """A treatment plan signed ``days_ago`` and not due for review, on the client's
     primary diagnosis: the background most note tests need (the necessity check

@@ -26,13 +26,15 @@ from django.db import models
 from django.db.models import Q
 
 from notes.models import ProgressNote
-from practice.models import FrozenWhenSigned
-from practice.signing import FrozenRecordError, content_hash, hash_matches
+from practice.signing import (
+    FrozenRecordError,
+    FrozenWhenSigned,
+    SignStatus,
+    hash_matches,
+)
 
-
-class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed status of every signed record.
+PlanStatus = SignStatus
 
 
 class AgreementMethod(models.TextChoices):
@@ -187,12 +189,6 @@ class TreatmentPlan(FrozenWhenSigned):
             "signer_credentials": self.signer_credentials,
             "signed_at": _utc(self.signed_at),
         }
-
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
-
-    def hash_matches(self) -> bool:
-        return hash_matches(self.content_hash, self.signed_content())
 
     def cosign_content(self) -> dict:
         """What a co-signature covers: the author's signed hash and the co-signer."""

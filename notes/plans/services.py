@@ -18,7 +18,8 @@ from notes.plans.models import AgreementMethod, GoalProgress, PlanStatus, Rating
 from notes.services import NoteRefused
 from practice import audit
 from practice.models import AuditAction, PracticeSettings
-from practice.signing import content_hash, signer_name
+from practice.refusals import Refused
+from practice.signing import content_hash, sign, signer_name
 
 MAX_STATEMENT = 1000
 MAX_TEXT = 500
@@ -28,13 +29,8 @@ MAX_PROGRESS_TEXT = 300
 MAX_ITEMS = 25
 
 
-class PlanRefused(Exception):
-    """A rule refused the change. ``errors`` maps form fields (or None) to
-    messages that are safe to show (never clinical text)."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
+class PlanRefused(Refused):
+    """A treatment-plan rule refused the change (messages safe to show, never clinical text)."""
 
 
 def _clean_text(value: str, *, field: str, limit: int, what: str) -> str:
@@ -394,23 +390,15 @@ def plan_sign(
     problems = sign_problems(fresh, today=timezone.localdate(now))
     if problems:
         raise PlanRefused({None: " ".join(problems)})
-    fresh.status = PlanStatus.SIGNED
-    fresh.signed_at = now
-    fresh.signer_name = signer_name(actor)
-    fresh.signer_credentials = actor.credentials
-    fresh.cosign_required = bool(actor.requires_cosign)
-    fresh.content_hash = fresh.compute_hash()
-    updated = TreatmentPlan.objects.filter(pk=fresh.pk, status=PlanStatus.DRAFT).update(
-        status=fresh.status,
-        signed_at=fresh.signed_at,
-        signer_name=fresh.signer_name,
-        signer_credentials=fresh.signer_credentials,
-        cosign_required=fresh.cosign_required,
-        content_hash=fresh.content_hash,
-        updated_at=now,
+    # The one signing path of every signed record: signer, time, hash, and a
+    # conditional update from draft (two clicks sign once).
+    sign(
+        fresh,
+        actor=actor,
+        now=now,
+        refusal=PlanRefused,
+        cosign_required=bool(actor.requires_cosign),
     )
-    if updated != 1:
-        raise PlanRefused({None: "This version is already signed."})
     detail = {"version": fresh.version}
     if fresh.cosign_required:
         detail["cosign_required"] = True

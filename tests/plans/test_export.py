@@ -11,7 +11,7 @@ from django.utils import timezone
 from notes import services as note_services
 from notes.plans import services
 from notes.plans.models import GoalProgress
-from practice.models import DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
 from tests.documents.helpers import job_bytes
 from tests.factories import ProgressNoteFactory
 from tests.plans.conftest import write_plan
@@ -53,7 +53,7 @@ def test_the_chart_export_holds_every_signed_version_and_the_goal_ratings(
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         login(audrey).post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(client_record.uuid),
                 "start": (today - timedelta(days=30)).isoformat(),
