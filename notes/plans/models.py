@@ -190,6 +190,9 @@ class TreatmentPlan(FrozenWhenSigned):
             "signed_at": _utc(self.signed_at),
         }
 
+    def hash_matches(self) -> bool:
+        return hash_matches(self.content_hash, self.signed_content())
+
     def cosign_content(self) -> dict:
         """What a co-signature covers: the author's signed hash and the co-signer."""
         return {
