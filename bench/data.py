@@ -8,7 +8,8 @@ about 1,000,000 chained audit events.
 
 Rows go in with ``bulk_create`` and, for the audit trail, PostgreSQL ``COPY``;
 signed records carry their real content hashes and the audit events a real
-chain, so the application's own checks pass on them. Nothing here is used by
+chain (sealed under the key after the COPY, with a signed checkpoint), so the
+application's own checks pass on them. Nothing here is used by
 the application; run it through ``scripts/bench-data``.
 """
 
@@ -21,6 +22,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
+
+from bench.audit_write import use_bench_audit_files
 
 BENCH_PASSWORD = "bench-password-not-for-production"  # noqa: S105 (bench data only)
 BIG_CLIENT_NOTES = 650
@@ -379,6 +382,10 @@ def generate(scale: float, *, seed: int = 18, report: Callable[[str], None] = pr
 
     with part("audit events (chained, COPY)", report):
         _audit_events(n["audit_events"], rng, clinicians, clients_by_pk, first_day, users)
+    with part("audit events sealed (HMAC chain, checkpoint)", report):
+        from practice import audit
+
+        audit.seal(force_checkpoint=True)
 
     return n
 
@@ -388,7 +395,6 @@ def _audit_events(count: int, rng: random.Random, clinicians, clients_by_pk, fir
     from django.db import connection, transaction
     from psycopg.types.json import Jsonb
 
-    from practice.audit import GENESIS_HASH
     from practice.models import AuditEvent
 
     fields = [
@@ -415,8 +421,6 @@ def _audit_events(count: int, rng: random.Random, clinicians, clients_by_pk, fir
     people = clinicians + [u for u in staff if u.username != "bench-idle"]
     roles = {u.pk: ("clinician" if u in clinicians else u.username[6:]) for u in people}
     with transaction.atomic():
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        prev = prev or GENESIS_HASH
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
         columns = ", ".join(fields)
         with connection.cursor() as cursor:
@@ -426,6 +430,8 @@ def _audit_events(count: int, rng: random.Random, clinicians, clients_by_pk, fir
                     user = rng.choice(people)
                     client = rng.choice(clients)
                     action = rng.choice(weighted)
+                    # No chain here: the sealer chains these rows afterwards,
+                    # under the key, as it does the application's own events.
                     event = AuditEvent(
                         created_at=start + step * i,
                         user_id=user.pk,
@@ -438,10 +444,7 @@ def _audit_events(count: int, rng: random.Random, clinicians, clients_by_pk, fir
                         ip_address=f"10.0.0.{1 + i % 200}",
                         user_agent="bench",
                         detail={"results": 3} if action == "search" else {},
-                        prev_hash=prev,
                     )
-                    event.hash = event.compute_hash()
-                    prev = event.hash
                     copy.write_row(
                         [
                             event.created_at,
@@ -516,6 +519,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with part("create database and migrate", print):
         recreate_database(args.database_url)
+        # A new database starts a new audit trail: its checkpoints start afresh.
+        use_bench_audit_files(args.database_url, fresh=True)
         import django
 
         django.setup()

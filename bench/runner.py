@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bench.audit_write import use_bench_audit_files
 from bench.data import BIG_CLIENT_MRN, DEFAULT_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,7 @@ def peak_rss_mb() -> float:
 
 
 def setup_django(database_url: str) -> None:
+    use_bench_audit_files(database_url)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practice.settings")
     import django
@@ -711,7 +713,15 @@ def run(args) -> int:
     audit_write = ROOT / "bench" / "audit_write.py"
     if audit_write.exists():
         done = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "bench.audit_write", "--database-url", args.database_url],
+            [
+                sys.executable,
+                "-m",
+                "bench.audit_write",
+                "--database-url",
+                args.database_url,
+                "--events",
+                str(2000 if args.scale >= 0.1 else 100),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,

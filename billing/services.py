@@ -199,6 +199,16 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
     if existing is not None:
         return existing
     period, clinician, client = _period_from(job.params)
+    if not (
+        selectors.billable_sessions(period).exists()
+        or selectors.billable_contacts(period).exists()
+    ):
+        # E.g. a second tab's "Create export" after the first took every item:
+        # refuse rather than record a live, empty $0 export.
+        raise DocumentRefused(
+            "Nothing to export: every billable item in this period is already in a live "
+            "export (perhaps one just created in another tab)."
+        )
     export = BillingExport(
         created_by=job.requested_by,
         period_start=period.start,

@@ -55,6 +55,12 @@ def can(user, perm: str, client: Client) -> bool:
     )
 
 
+def can_manage_contacts(user, client: Client) -> bool:
+    """Collaterals and releases: the front desk and admins practice-wide, or
+    clinicians on the care team."""
+    return can(user, "clients.add_collateralcontact", client) or can(user, DOCUMENT, client)
+
+
 def deny(
     request, client: Client | None, perm: str, *, not_found: bool, object_type="", object_id=""
 ):

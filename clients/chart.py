@@ -15,6 +15,7 @@ PROVIDERS = [
     "contacts.chart.contact_log_section",
     "clients.chart_appointments.appointments_section",
     "clients.amendments.amendments_section",
+    "notes.measures.chart.measures_section",
     "notes.psychotherapy.chart.process_notes_section",
 ]
 

@@ -1,7 +1,8 @@
 """The auditor's chart export: one signed PDF of a client's record set for a period.
 
 The record set is the demographics, diagnoses, signed progress notes (with
-addenda, signatures and co-signatures), signed contact notes (with addenda),
+addenda, signatures and co-signatures), standard measures (trends and
+answers), signed contact notes (with addenda),
 appointments with their statuses, and the chart's audit trail for the period.
 Psychotherapy (process) notes are not part of the record set: this module does
 not import their store, and nothing here can reach it.
@@ -19,8 +20,10 @@ from clients import access as client_access
 from clients.models import Appointment, Client
 from contacts.models import ContactNote, ContactNoteAddendum
 from contacts.models import NoteStatus as ContactStatus
+from notes.measures import trends as measure_trends
+from notes.measures.models import MeasureResult
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
-from practice import pdf
+from practice import integrity, pdf
 from practice.jobs import DocumentRefused, OutputFile
 from practice.models import AuditEvent
 from practice.permissions import has_role_perm
@@ -82,8 +85,15 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         .exclude(object_type__startswith=PROCESS_NOTE_EVENTS_PREFIX)
         .order_by("id")
     )
+    measure_results = list(
+        MeasureResult.objects.filter(client=client, completed_at__gte=lower, completed_at__lt=upper)
+        .select_related("clinician")
+        .order_by("completed_at", "id")
+    )
     return {
         "diagnoses": list(client.diagnoses.order_by("-is_primary", "code")),
+        "measure_results": measure_results,
+        "measure_trends": measure_trends.trends_for(measure_results, id_prefix="pdf-trend"),
         "care_team": list(client.care_team.select_related("clinician")),
         "progress_notes": list(progress_notes),
         "contact_notes": list(contact_notes),
@@ -102,6 +112,14 @@ def build_chart_export(job, progress) -> list[OutputFile]:
     start = date.fromisoformat(job.params["start"])
     end = date.fromisoformat(job.params["end"])
     records = chart_record_set(client, start, end)
+    # Each signed note and addendum is checked against its keyed hash; the PDF
+    # shows a warning beside any that fail, and each failure is audited.
+    signed = [
+        record
+        for note in (*records["progress_notes"], *records["contact_notes"])
+        for record in (note, *note.addenda.all())
+    ]
+    failures = integrity.check_signed(signed, context="chart_export", user=job.requested_by)
     progress(30)
     context = {
         "title": "Chart export",
@@ -110,6 +128,7 @@ def build_chart_export(job, progress) -> list[OutputFile]:
         "end": end,
         "requested_by": job.requested_by,
         "generated_at": timezone.now(),
+        "integrity_failures": len(failures),
         **records,
     }
     data = pdf.render_pdf("clients/pdf/chart_export.html", context)

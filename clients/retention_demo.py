@@ -12,7 +12,9 @@ from django.utils import timezone
 from clients import services
 from clients.models import Client
 
-MRN = "RB-009001"
+# Not in the practice sequence (PREFIX-nnnnnn): a record migrated from the
+# paper archive, so it never makes the next new MRN jump.
+MRN = "RB-R09001"
 
 
 def seed(users: dict, clients: list, rng: random.Random) -> None:

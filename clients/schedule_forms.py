@@ -8,7 +8,6 @@ from clients.models import Client, ServiceType
 from clients.scheduling import BY_CLIENT, BY_PRACTICE
 from contacts.forms import DATETIME_FORMAT, DateTimeInput, local_now_minute, means_field
 from contacts.forms import minutes_field as _minutes_field
-from contacts.models import Means
 from practice.models import User
 from practice.querystrings import PlausibleDateTimeField
 
@@ -38,8 +37,17 @@ class AppointmentForm(forms.Form):
 class _ScheduleNoteForm(forms.Form):
     """The contact-note part every status change carries, pre-filled."""
 
-    means = means_field(initial=[Means.PHONE])
-    minutes = _minutes_field(initial=5)
+    # Nothing pre-ticked and 0 minutes: the note records only what someone
+    # actually did (a no-show is often no conversation at all).
+    means = means_field(
+        required=False,
+        help_text="Only if you actually spoke to or wrote to the client.",
+    )
+    minutes = _minutes_field(
+        min_value=0,
+        initial=0,
+        help_text="0 unless time was actually spent with the client.",
+    )
     summary = forms.CharField(
         label="Contact note",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -39,6 +39,11 @@ urlpatterns = [
         name="roi_add",
     ),
     path(
+        "<uuid:client_uuid>/contacts/<uuid:contact_uuid>/representative/suspend/",
+        views.representation_suspend,
+        name="representation_suspend",
+    ),
+    path(
         "<uuid:client_uuid>/releases/<uuid:roi_uuid>/revoke/",
         views.roi_revoke,
         name="roi_revoke",

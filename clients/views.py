@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clients import access, retention, services
+from clients import access, representatives, retention, services
 from clients.chart import chart_sections
 from clients.forms import (
     CareTeamAddForm,
@@ -18,6 +19,7 @@ from clients.forms import (
     DischargeForm,
     ReleaseForm,
     RevokeForm,
+    SuspendRepresentationForm,
 )
 from clients.models import CareTeamMember, CareTeamRole, ReleaseOfInformation
 from clients.selectors import caseload_for, client_search
@@ -29,12 +31,15 @@ RETENTION_PERM = "practice.change_practicesettings"
 
 
 def _contacts_perm_ok(request, client) -> bool:
-    """Collaterals and releases: the front desk and admins practice-wide, or
-    clinicians on the care team."""
-    user = request.user
-    return access.can(user, "clients.add_collateralcontact", client) or access.can(
-        user, access.DOCUMENT, client
-    )
+    return access.can_manage_contacts(request.user, client)
+
+
+def _collaterals_with_representation(client) -> list:
+    today = timezone.localdate()
+    collaterals = list(client.collaterals.prefetch_related("releases"))
+    for c in collaterals:
+        c.representation_today = representatives.representation_on(c, today)
+    return collaterals
 
 
 @login_required
@@ -102,7 +107,7 @@ def chart(request: HttpRequest, client_uuid) -> HttpResponse:
         # Billers need no collateral names, phone numbers or release scopes (their
         # role holds no collateral permission); the care team and the desk do.
         "show_collaterals": show_collaterals,
-        "collaterals": client.collaterals.prefetch_related("releases") if show_collaterals else [],
+        "collaterals": _collaterals_with_representation(client) if show_collaterals else [],
         "can_edit": access.can(user, access.EDIT, client),
         "can_manage_team": access.can(user, access.CARE_TEAM, client),
         "can_document": access.can(user, access.DOCUMENT, client),
@@ -293,6 +298,40 @@ def roi_revoke(request: HttpRequest, client_uuid, roi_uuid) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
     return render(request, "clients/roi_revoke.html", {"form": form, "client": client, "roi": roi})
+
+
+@login_required
+def representation_suspend(request: HttpRequest, client_uuid, contact_uuid) -> HttpResponse:
+    """A clinician on the care team suspends a personal representative (the
+    endangerment exception); the front desk cannot make that judgement."""
+    client = access.get_client_for_user(request, client_uuid)
+    if not access.can(request.user, access.DOCUMENT, client):
+        access.deny(request, client, access.DOCUMENT, not_found=False)
+    contact = get_object_or_404(
+        client.collaterals, uuid=contact_uuid, is_personal_representative=True
+    )
+    form = SuspendRepresentationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            representatives.representation_suspend(
+                collateral=contact,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+            messages.success(
+                request,
+                f"{contact.name} is no longer treated as the personal representative. "
+                "Contact now needs a release.",
+            )
+            return redirect("clients:chart", client_uuid=client.uuid)
+        except representatives.RepresentationRefused as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "clients/representation_suspend.html",
+        {"form": form, "client": client, "contact": contact},
+    )
 
 
 @login_required

@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
 from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import content_hash, hash_matches
 
 
 class NoteStatus(models.TextChoices):
@@ -41,6 +42,10 @@ class PlaceOfService(models.TextChoices):
     HOME = "12", "12 Home"
     OTHER = "99", "99 Other"
 
+
+# A note signed more than this many days after the session is flagged as late
+# documentation on the note, in the chart and in printed copies.
+LATE_DOCUMENTATION_DAYS = 3
 
 TELEHEALTH_PLACES = frozenset({PlaceOfService.TELEHEALTH_HOME, PlaceOfService.TELEHEALTH_OTHER})
 
@@ -310,6 +315,16 @@ class ProgressNote(FrozenWhenSigned):
             raise ValidationError(errors)
 
     @property
+    def late_documentation_days(self) -> int | None:
+        """Days between the session and the signature when more than
+        LATE_DOCUMENTATION_DAYS (payers and auditors ask about late notes);
+        None when signed in time or not signed."""
+        if self.signed_at is None:
+            return None
+        days = (timezone.localdate(self.signed_at) - self.service_date).days
+        return days if days > LATE_DOCUMENTATION_DAYS else None
+
+    @property
     def is_telehealth(self) -> bool:
         return self.place_of_service in TELEHEALTH_PLACES
 
@@ -387,7 +402,7 @@ class ProgressNote(FrozenWhenSigned):
         return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ProgressNoteAddendum(SignedAddendum):

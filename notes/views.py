@@ -19,7 +19,7 @@ from notes.formats import sections_for
 from notes.forms import AddendumForm, NewNoteForm, NoteForm, SignForm
 from notes.models import ProgressNote
 from notes.selectors import dashboard_for, session_to_document
-from practice import audit
+from practice import audit, integrity
 from practice.models import AuditAction
 
 
@@ -181,7 +181,27 @@ def note_autosave(request: HttpRequest, note_uuid) -> JsonResponse:
 def _detail_context(request, view: access.NoteView) -> dict:
     note = view.note
     addenda = list(note.addenda.select_related("author")) if view.body_visible else []
+    # Every read of a signed note checks it (and its addenda and co-signature)
+    # against the keyed hashes taken at signing; a mismatch is shown and audited.
+    failed = (
+        integrity.check_signed([note, *addenda], context="note_page", request=request)
+        if note.is_signed
+        else []
+    )
+    cosign_ok = (
+        integrity.check_hash(
+            note,
+            stored=note.cosign_hash,
+            content=services.cosign_content(note),
+            what="co-signature",
+            context="note_page",
+            request=request,
+        )
+        if note.cosigned_at
+        else None
+    )
     return {
+        "integrity_failed": bool(failed) or cosign_ok is False,
         "view": view,
         "note": note,
         "client": note.client,
@@ -193,13 +213,9 @@ def _detail_context(request, view: access.NoteView) -> dict:
         and access.can_write(request.user, note.client),
         "can_cosign": view.body_visible and access.is_cosigner_for(request.user, note),
         "addendum_form": AddendumForm(),
-        "hash_ok": note.hash_matches() if note.is_signed else None,
+        "hash_ok": note.integrity_ok if note.is_signed else None,
         "interventions": note.interventions_labels,
-        "cosign_hash_ok": (
-            services.content_hash(services.cosign_content(note)) == note.cosign_hash
-            if note.cosigned_at
-            else None
-        ),
+        "cosign_hash_ok": cosign_ok,
     }
 
 

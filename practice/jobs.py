@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from practice import audit, pdf
+from practice import audit, integrity, pdf
 from practice.models import AuditAction, DocumentJob, JobKind, JobStatus, PracticeSettings
 from practice.pdf import CertificateMissing
 
@@ -280,12 +280,15 @@ def build_signed_note_pdf(
     if not note.is_signed:
         raise DocumentRefused(DRAFT_REFUSAL)
     progress(20)
+    addenda = list(note.addenda.all())
+    # A note changed below the application prints with a visible warning (audited).
+    integrity.check_signed([note, *addenda], context="note_pdf", user=job.requested_by)
     context = {
         "title": heading(note) if heading else title,
         "footer_label": title,
         "client": note.client,
         "note": note,
-        "addenda": list(note.addenda.all()),
+        "addenda": addenda,
         "generated_at": timezone.now(),
     }
     data = pdf.render_pdf(template, context)

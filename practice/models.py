@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, date
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from practice.roles import Role
-from practice.signing import FrozenRecordError
+from practice.signing import FrozenRecordError, hash_matches
 
 
 class User(AbstractUser):
@@ -151,6 +153,7 @@ class AuditAction(models.TextChoices):
     KEY_ROTATION = "key_rotation", "Key rotation"
     EMERGENCY_ACCESS = "emergency_access", "Emergency access"
     SEARCH = "search", "Search"
+    INTEGRITY_FAILURE = "integrity_failure", "Integrity check failed"
 
 
 class AuditQuerySet(models.QuerySet):
@@ -166,10 +169,14 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One append-only row of the audit trail.
 
-    Rows are never updated or deleted: the application has no path for it, and
-    on PostgreSQL a trigger rejects UPDATE and DELETE (migration 0003). Each row
-    stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical row)``, so an
-    edited or removed row breaks the chain (``manage.py verify_audit_chain``).
+    A row is complete when it is inserted (``practice.audit.record``, no lock,
+    no read of other rows). The sealer (``practice.audit.seal``) later gives
+    each committed row its place in the chain, ``seq`` (1, 2, 3... in the order
+    it seals them), and ``hash = HMAC-SHA256(AUDIT_HMAC_KEY, seq, id,
+    prev_hash, canonical row)``: that one write, from unsealed to sealed, is the
+    only change a row ever gets, and on PostgreSQL a trigger rejects any other
+    UPDATE and every DELETE. ``manage.py verify_audit_chain`` checks every link
+    and the signed checkpoints kept outside the database (docs/audit-trail.md).
     ``detail`` holds ids and reasons, never clinical content.
     """
 
@@ -186,14 +193,24 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once, by the sealer. Not unique in the schema (a partitioned table
+    # cannot have a unique index without the partition key); the verifier
+    # checks that seq runs 1, 2, 3... without gap or repeat.
+    seq = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["client_uuid", "created_at"])]
+        indexes = [
+            models.Index(fields=["client_uuid", "created_at"]),
+            # The sealer's work list: small, because rows leave it within seconds.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="practice_audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
@@ -224,24 +241,64 @@ class AuditEvent(models.Model):
             return self.object_type
         return str(model._meta.verbose_name).capitalize()
 
-    def canonical(self) -> bytes:
-        data = {
-            "created_at": self.created_at.isoformat(),
-            "user_id": self.user_id,
-            "username": self.username,
-            "role": self.role,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "client_uuid": str(self.client_uuid) if self.client_uuid else None,
-            "ip_address": self.ip_address,
-            "user_agent": self.user_agent,
-            "detail": self.detail,
-        }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+    @property
+    def is_sealed(self) -> bool:
+        return self.seq is not None
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.prev_hash.encode() + self.canonical()).hexdigest()
+    def chain_values(self) -> tuple:
+        """The row as the chain covers it, in ``CHAIN_FIELDS`` order."""
+        return tuple(getattr(self, name) for name in CHAIN_FIELDS)
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The keyed link for this row at its ``seq`` after ``prev_hash``."""
+        return chain_hmac(key or settings.AUDIT_HMAC_KEY, self.chain_values())
+
+
+# What the chain's HMAC covers, in this order: every column but ``hash``.
+CHAIN_FIELDS = (
+    "seq",
+    "id",
+    "prev_hash",
+    "created_at",
+    "user_id",
+    "username",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "client_uuid",
+    "ip_address",
+    "user_agent",
+    "detail",
+)
+
+
+def chain_hmac(key: bytes, values: tuple) -> str:
+    """HMAC-SHA256 (hex) of one row's ``CHAIN_FIELDS`` values as canonical JSON.
+
+    Position (``seq``, ``id``) and the previous link are inside the MAC, so a
+    row cannot be moved, relabelled or re-linked without the key.
+    """
+    (seq, pk, prev_hash, created_at, user_id, username, role, action, object_type,
+     object_id, client_uuid, ip_address, user_agent, detail) = values  # fmt: skip
+    data = {
+        "seq": seq,
+        "id": pk,
+        "prev_hash": prev_hash,
+        "created_at": created_at.astimezone(UTC).isoformat(),
+        "user_id": user_id,
+        "username": username,
+        "role": role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "client_uuid": str(client_uuid) if client_uuid else None,
+        "ip_address": ip_address,
+        "user_agent": user_agent,
+        "detail": detail,
+    }
+    message = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def age_on(dob: date, day: date) -> int:
@@ -371,6 +428,10 @@ class SignedAddendum(models.Model):
             "signer_credentials": self.signer_credentials,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
         }
+
+    def hash_matches(self) -> bool:
+        """Whether the addendum still matches the keyed hash taken when it was signed."""
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class FrozenWhenSigned(models.Model):

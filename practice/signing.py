@@ -1,14 +1,22 @@
 """Shared pieces for signed, frozen records (progress notes, contact notes,
 addenda): the canonical content hash and the PostgreSQL trigger that freezes a
 row once it is signed.
+
+The content hash is keyed: HMAC-SHA256 under SIGNED_RECORD_HMAC_KEY, a secret
+held outside the database. Someone who can write the database can switch the
+trigger off and change a signed note, but cannot compute the hash that would
+make the change pass (docs/audit-trail.md); ``practice.integrity`` checks it on
+every read of a signed note and in the chart export.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import migrations
 
 
@@ -22,8 +30,16 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 
 
 def content_hash(data: dict[str, Any]) -> str:
-    """SHA-256 (hex) of the canonical JSON of a record's signed content."""
-    return hashlib.sha256(canonical_json(data)).hexdigest()
+    """HMAC-SHA256 (hex) under SIGNED_RECORD_HMAC_KEY of the canonical JSON of a
+    record's signed content."""
+    return hmac.new(
+        settings.SIGNED_RECORD_HMAC_KEY, canonical_json(data), hashlib.sha256
+    ).hexdigest()
+
+
+def hash_matches(stored: str, data: dict[str, Any]) -> bool:
+    """Whether ``stored`` is the keyed hash of ``data`` (constant-time compare)."""
+    return bool(stored) and hmac.compare_digest(stored, content_hash(data))
 
 
 def signer_name(user) -> str:

@@ -25,6 +25,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    # Each test keeps its audit checkpoints to itself, never under var/.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture
+def audit_certificate(settings, practice_certificate):
+    """The tests' practice certificate signs (and verifies) audit checkpoints."""
+    settings.PRACTICE_CERT_FILE = practice_certificate / "cert.pem"
+    settings.PRACTICE_KEY_FILE = practice_certificate / "key.pem"
+    settings.PRACTICE_KEY_PASSPHRASE = "test-pass"
+    return settings
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(

@@ -98,6 +98,8 @@ MATRIX = [
     row("clients:diagnosis_resolve", client_uuid="client", diagnosis_uuid="diagnosis", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("clients:collateral_add", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("clients:roi_add", client_uuid="client", contact_uuid="contact", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    # suspending a personal representative is a clinical judgement: the care team only
+    row("clients:representation_suspend", client_uuid="client", contact_uuid="contact", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("clients:roi_revoke", client_uuid="client", roi_uuid="roi", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("clients:audit", **C, get="302 403 404 404 403 403 200 200 404"),
     row("clients:amendment_create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
@@ -135,6 +137,15 @@ MATRIX = [
     row("notes:discard", note_uuid="progress_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("notes:cosign", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
     row("notes:addendum_add", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    # standard measures: clinical content (care team reads and gives; auditors read)
+    row("measures:give", **C, instrument="phq9", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("measures:client_mode_start", **C, instrument="phq9", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("measures:schedule", **C, get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
+    row("measures:schedule_stop", schedule_uuid="measure_schedule", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("measures:detail", result_uuid="measure_result", get="302 200 404 404 403 403 200 403 404"),
+    # client mode answers only inside a locked session (tests/measures/test_client_mode.py)
+    row("measures:client_mode", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
+    row("measures:client_mode_exit", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
     # documents: a job and its files belong to whoever asked (the auditor here)
     row("documents:list", get="302 200 200 200 200 200 200 200 200"),
     row("documents:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload

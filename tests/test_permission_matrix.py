@@ -72,7 +72,9 @@ def objects(people, client_record, settings, documents_settings):
     from notes.psychotherapy import services as pn_services
 
     alice, fran, bob = people["alice"], people["fran"], people["bob"]
-    contact = CollateralFactory(client=client_record, name="Pat Rivera")
+    contact = CollateralFactory(
+        client=client_record, name="Pat Rivera", is_personal_representative=True
+    )
     roi = ReleaseFactory(contact=contact)
     start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     appointment = scheduling.appointment_book(
@@ -143,8 +145,23 @@ def objects(people, client_record, settings, documents_settings):
         started_at=timezone.now() - timedelta(hours=3),
         expires_at=timezone.now() - timedelta(hours=2),
     )
+    from notes.measures import services as measure_services
+
+    measure_result = measure_services.measure_record(
+        client=client_record, instrument="phq9", answers=[1] * 8 + [0], clinician=alice
+    )
+    measure_schedule = measure_services.measure_schedule_set(
+        client=client_record,
+        instrument="phq9",
+        every_days=28,
+        starts_on=timezone.localdate(),
+        actor=alice,
+    )
     return {
         "client": client_record.uuid,
+        "phq9": "phq9",
+        "measure_result": measure_result.uuid,
+        "measure_schedule": measure_schedule.uuid,
         "member": client_record.care_team.get(clinician=alice).pk,
         "diagnosis": client_record.diagnoses.first().uuid,
         "contact": contact.uuid,

@@ -222,8 +222,8 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
     start_export(http, period, django_capture_on_commit_callbacks)
     first = BillingExport.objects.get()
     start_export(http, period, django_capture_on_commit_callbacks)
-    second = BillingExport.objects.exclude(pk=first.pk).get()
-    assert second.session_count == 0 and second.contact_minutes == 0
+    # Nothing left: the second export is refused, not recorded empty.
+    assert BillingExport.objects.count() == 1
 
     refused = http.post(reverse("billing:export_void", args=[first.uuid]), {"reason": ""})
     assert refused.status_code == 400
@@ -234,7 +234,7 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
     with django_capture_on_commit_callbacks(execute=True):
         http.post(reverse("billing:export_redo", args=[first.uuid]))
     redo = BillingExport.objects.order_by("-id").first()
-    assert redo.pk not in (first.pk, second.pk)
+    assert redo.pk != first.pk
     assert redo.session_minutes == first.session_minutes
     assert redo.contact_minutes == first.contact_minutes
     # Voiding twice is refused; the first void stays.
@@ -412,3 +412,16 @@ def test_the_files_of_a_voided_export_are_withdrawn(
     assert (
         AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(job.uuid)).count() == 1
     )
+
+
+def test_a_second_tab_s_export_is_refused_not_recorded_as_an_empty_one(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    http = login(bill)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    assert BillingExport.objects.count() == 1
+    second = DocumentJob.objects.order_by("-id").first()
+    assert second.status == JobStatus.FAILED
+    page = http.get(reverse("documents:job", args=[second.uuid])).content.decode()
+    assert "Nothing to export" in page

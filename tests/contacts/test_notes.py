@@ -268,11 +268,15 @@ def test_editing_a_draft_follows_the_same_rules(client_record, alice, doctor, ma
     draft = make_note(alice, sign=False)
     http = login(alice)
     response = http.post(
-        reverse("contacts:edit", args=[draft.uuid]), _form(person=str(doctor.uuid))
+        reverse("contacts:edit", args=[draft.uuid]), _form(person=str(doctor.uuid), action="sign")
     )
+    # The edit is kept as a draft; only signing is refused, with the reason.
     assert "No active release of information for Dr. Lee Novak" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.collateral == doctor and not draft.is_signed
     response = http.post(
-        reverse("contacts:edit", args=[draft.uuid]), _form(summary="Better wording", action="sign")
+        reverse("contacts:edit", args=[draft.uuid]),
+        _form(person="client", summary="Better wording", action="sign"),
     )
     assert response.status_code == 302
     draft.refresh_from_db()

@@ -119,7 +119,7 @@ def test_refused_note_rolls_back_the_status_change(policy, appointment, fran):
         scheduling.appointment_mark_no_show(
             appointment=appointment,
             actor=fran,
-            means=[],
+            means=["carrier_pigeon"],
             minutes=5,
             now=appointment.start + timedelta(minutes=15),
         )
@@ -230,16 +230,53 @@ def test_failed_cancel_form_keeps_what_was_typed(policy, appointment, fran, logi
             "by": "client",
             "notice_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "means": ["email"],
-            "minutes": "0",
+            "minutes": "-3",
             "summary": "Client emailed: car broke down",
         },
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Minutes must be a positive whole number." in body
+    assert "Minutes must be a whole number (0 if no time was spent)." in body
     assert "Client emailed: car broke down" in body
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.SCHEDULED
+
+
+def test_no_show_shortcut_records_no_phantom_call(policy, client_record, alice, fran, login):
+    """The pre-filled form claims no contact: 0 minutes and no means until typed."""
+    appt = _past_appointment(client_record, alice, fran)
+    http = login(fran)
+    url = reverse("clients:appointment_no_show", args=[appt.uuid])
+    body = http.get(url).content.decode()
+    assert 'name="minutes" value="0"' in body
+    assert "checked" not in body.split('name="means"')[1].split("</fieldset>")[0]
+    # Submitting the form as shown (nothing ticked, minutes left at 0).
+    http.post(url, {"minutes": "0", "summary": ""})
+    note = ContactNote.objects.get(appointment=appt)
+    assert note.is_signed and note.minutes == 0 and note.means == []
+    assert note.means_labels == []
+
+
+def test_cancellation_shortcut_defaults_to_no_contact_time(policy, appointment, fran, login):
+    body = login(fran).get(
+        reverse("clients:appointment_cancel", args=[appointment.uuid])
+    ).content.decode()
+    assert 'name="minutes" value="0"' in body
+
+
+def test_an_ordinary_contact_note_still_needs_means_and_minutes(client_record, alice):
+    from contacts.services import contact_note_create
+
+    with pytest.raises(ContactNoteRefused) as exc:
+        contact_note_create(
+            client=client_record,
+            author=alice,
+            contact_at=timezone.now() - timedelta(hours=1),
+            reason="treatment_update",
+            means=[],
+            minutes=0,
+        )
+    assert set(exc.value.errors) == {"means", "minutes"}
 
 
 def test_front_desk_reschedules_in_one_post(policy, appointment, fran, login):
