@@ -37,6 +37,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clients", "0004_freeze_decided_amendment_requests")]
+    dependencies = [("clients", "0005_personal_representatives")]
 
     operations = [migrations.RunPython(create, drop)]
