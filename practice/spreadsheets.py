@@ -73,6 +73,8 @@ def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) 
 
 # Characters XML 1.0 cannot carry at all (they are dropped from cells).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A parser turns a raw carriage return into a line feed: written as a reference it stays.
+_XML_CR = {"\r": "&#13;"}
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -123,7 +125,7 @@ def _row(number: int, values: Sequence) -> str:
         elif isinstance(value, int | float | Decimal):
             cells.append(f'<c r="{ref}"><v>{value}</v></c>')
         else:
-            text = xml_escape(_NOT_XML.sub("", str(safe_cell(value))))
+            text = xml_escape(_NOT_XML.sub("", str(safe_cell(value))), _XML_CR)
             cells.append(
                 f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
             )
