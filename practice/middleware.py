@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
+from practice import mfa
 from practice.models import request_scope
 
 
@@ -130,8 +131,6 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from practice import mfa
-
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -76,12 +76,16 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "practice",
+    "practice.documents",
     "clients",
     "notes",
     "notes.psychotherapy",
     "notes.measures",
     "contacts",
+    "clients.schedule",
     "billing",
+    "clients.records",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Per-session secrets (a clinician's process-note key) under a cookie key.
+    "practice.session_vault.SessionVaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
@@ -219,6 +225,10 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a reverse proxy that sets X-Forwarded-For, audit events record the
+# client address it reports (first hop only). Off by default: without a proxy
+# that overwrites the header, anyone could write any address into the audit trail.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -301,11 +311,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # queued while the broker was down.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-documents": {
-        "task": "practice.tasks.purge_expired_documents",
+        "task": "practice.documents.tasks.purge_expired_documents",
         "schedule": 3600.0,
     },
     "redispatch-queued-jobs": {
-        "task": "practice.tasks.redispatch_queued_jobs",
+        "task": "practice.documents.tasks.redispatch_queued_jobs",
         "schedule": 60.0,
     },
     # Chain new audit events and checkpoint the head (docs/audit-trail.md).
@@ -354,6 +364,56 @@ AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=60)
 AUDIT_CHECKPOINT_DIR = Path(
     env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
 )
+
+# Sealed process notes (docs/threat-model.md, docs/recovery.md): each author's
+# notes are also encrypted under a data key of their own, wrapped under a key
+# derived from their password (argon2id, these costs) and under the practice
+# RECOVERY PUBLIC KEY (X25519, base64 of 32 bytes). Its private half is kept
+# offline and never configured here; without a public key `check --deploy`
+# warns, and a lost password then means lost notes.
+PROCESS_NOTES_KDF_TIME_COST = env.int("PROCESS_NOTES_KDF_TIME_COST", default=3)
+PROCESS_NOTES_KDF_MEMORY_KIB = env.int("PROCESS_NOTES_KDF_MEMORY_KIB", default=64 * 1024)
+
+
+def _recovery_public_key(raw: str) -> str:
+    """Strict: empty, or the base64 of exactly 32 bytes (an X25519 public key)."""
+    import base64
+    import binascii
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise ImproperlyConfigured(
+            "PROCESS_NOTES_RECOVERY_PUBLIC_KEY must be the base64 of a 32-byte X25519 public "
+            "key (see docs/recovery.md). Never put the private half here."
+        )
+    return raw
+
+
+PROCESS_NOTES_RECOVERY_PUBLIC_KEY = _recovery_public_key(
+    env_secret("PROCESS_NOTES_RECOVERY_PUBLIC_KEY", "") or ""
+)
+
+# Credentials are the user's own (practice/credentials.py): an admin issues a
+# one-time reset code valid this long; the user is told of resets at sign-in
+# for this many days. The e-mail password reset is mounted only when
+# PASSWORD_RESET_BY_EMAIL is on, which needs EMAIL_HOST.
+SIGN_IN_RESET_MINUTES = env.int("SIGN_IN_RESET_MINUTES", default=60)
+SIGN_IN_RESET_NOTICE_DAYS = env.int("SIGN_IN_RESET_NOTICE_DAYS", default=30)
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
+if PASSWORD_RESET_BY_EMAIL and not EMAIL_HOST:
+    raise ImproperlyConfigured("PASSWORD_RESET_BY_EMAIL needs EMAIL_HOST (and its credentials).")
 
 # Logs carry ids only, never PHI.
 LOGGING = {

@@ -35,11 +35,9 @@ ROLES = ("anon", "alice", "bob", "sue", "fran", "bill", "audrey", "ada", "root")
 #                root: superuser without a role (an operator, no clinical access)
 
 # Not walked: Django admin (operator site, own permission system) and Django's
-# password reset/change views (auth internals: e-mail tokens).
+# e-mail password reset views (mounted only when PASSWORD_RESET_BY_EMAIL is on).
 EXCLUDED = (
     "admin:*",
-    "password_change",
-    "password_change_done",
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
@@ -73,11 +71,15 @@ MATRIX = [
     row("mfa_backup_codes", get="302 405 405 405 405 405 405 405 405", post="302 200 200 200 200 200 200 200 200"),
     row("session_status", get="401 200 200 200 200 200 200 200 200"),
     row("session_keepalive", get="405 405 405 405 405 405 405 405 405", post="401 200 200 200 200 200 200 200 200"),
+    row("password_change", get="302 200 200 200 200 200 200 200 200", post="302 200 200 200 200 200 200 200 200"),
+    row("password_change_done", get="302 200 200 200 200 200 200 200 200"),
+    row("reset_with_code", get="200 302 302 302 302 302 302 302 302", post="200 302 302 302 302 302 302 302 302"),
     row("session_timeout", get="405 405 405 405 405 405 405 405 405", post="302 302 302 302 302 302 302 302 302"),
     # staff and settings
     row("staff_list", get="302 403 403 403 403 403 403 200 403"),
     row("staff_create", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
     row("staff_edit", user_uuid="staff", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
+    row("staff_sign_in_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 200 403"),
     row("staff_mfa_reset", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
     row("staff_unlock", user_uuid="other_staff", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
     row("practice_settings", get="302 403 403 403 403 403 403 200 403", post="302 403 403 403 403 403 403 200 403"),
@@ -89,7 +91,7 @@ MATRIX = [
     row("clients:emergency_start", get="302 200 200 200 403 403 403 403 403", post="302 200 200 200 403 403 403 403 403"),
     row("clients:emergency_review", get="302 403 403 403 403 403 200 200 403"),
     row("clients:emergency_review_mark", grant_uuid="grant", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
-    row("clients:chart", **C, get="302 200 404 404 200 200 200 200 404"),
+    row("records:chart", **C, get="302 200 404 404 200 200 200 200 404"),
     row("clients:edit", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
     row("clients:discharge", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
     row("clients:care_team", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
@@ -108,13 +110,13 @@ MATRIX = [
     row("clients:amendment_deny", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
     row("clients:amendment_disagreement", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 400 403 403 400 404"),
     # schedule
-    row("clients:schedule", get="302 403 403 403 200 403 403 200 403"),
-    row("clients:schedule_clinician", get="302 200 200 200 302 403 403 302 403"),
-    row("clients:appointment_book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_no_show", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
+    row("schedule:day", get="302 403 403 403 200 403 403 200 403"),
+    row("schedule:clinician_day", get="302 200 200 200 302 403 403 302 403"),
+    row("schedule:book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:no_show", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
     # contact notes
     row("contacts:create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("contacts:detail", note_uuid="contact_note", get="302 200 404 404 200 200 200 200 404"),
@@ -122,6 +124,7 @@ MATRIX = [
     row("contacts:sign", note_uuid="contact_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("contacts:addendum_add", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
     # private process notes: the author only; everyone else 404
+    row("psychotherapy:unseal", get="302 302 302 302 200 200 200 200 200", post="302 302 302 302 200 200 200 200 200"),  # clinicians: already unsealed
     row("psychotherapy:list", **C, get="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:create", **C, get="302 200 404 404 404 404 404 404 404", post="302 200 404 404 404 404 404 404 404"),
     row("psychotherapy:detail", note_uuid="process_note", get="302 200 404 404 404 404 404 404 404"),
@@ -148,9 +151,9 @@ MATRIX = [
     row("measures:client_mode_exit", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
     # documents: a job and its files belong to whoever asked (the auditor here)
     row("documents:list", get="302 200 200 200 200 200 200 200 200"),
-    row("documents:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
-    row("documents:contact_note_print", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
-    row("documents:progress_note_print", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("records:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
+    row("contacts:print", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("notes:print", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
     row("documents:job", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:job_status", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:download", job_uuid="job", key="job_file", get="302 404 404 404 404 404 200 404 404"),

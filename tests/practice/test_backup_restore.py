@@ -26,6 +26,7 @@ from notes.psychotherapy import services as pn_services
 from notes.psychotherapy.models import ProcessNote
 from practice import audit
 from practice.models import AuditEvent
+from tests.factories import process_note_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_TEXT = "Restore drill: the client's dream about the lighthouse"
@@ -41,13 +42,17 @@ import json, django
 django.setup()
 from clients.models import Client
 from contacts.models import ContactNote
-from notes.psychotherapy import crypto
+from notes.psychotherapy import sealing
 from notes.psychotherapy.models import ProcessNote
 from practice.audit import verify
 from practice.models import AuditEvent
 # Read-only: the chain was sealed and checkpointed before the dump.
 result = verify(seal_first=False)
-notes = [crypto.decrypt(n.ciphertext, n.key_id) for n in ProcessNote.objects.order_by("id")]
+# Sealed under the author's key: opened with the author's password, as at sign-in.
+notes = [
+    sealing.decrypt_note(n, sealing.unlock_with_password(n.author, "correct-horse-battery-staple"))
+    for n in ProcessNote.objects.order_by("id")
+]
 print(json.dumps({
     "clients": Client.objects.count(),
     "contact_notes": ContactNote.objects.count(),
@@ -80,7 +85,9 @@ def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
 ):
     key = Fernet.generate_key().decode()
     settings.PROCESS_NOTES_KEYS = key
-    pn_services.process_note_create(author=alice, client=client_record, text=SECRET_TEXT)
+    pn_services.process_note_create(
+        author=alice, client=client_record, text=SECRET_TEXT, key=process_note_key(alice)
+    )
     contact_services.contact_note_create(
         client=client_record,
         author=alice,
