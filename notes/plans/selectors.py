@@ -70,7 +70,7 @@ def plans_for_export(client, start: date, end: date) -> list[TreatmentPlan]:
     upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     plans = list(
         TreatmentPlan.objects.filter(client=client, status=PlanStatus.SIGNED, signed_at__lt=upper)
-        .select_related("author", "cosigner")
+        .select_related("client", "author", "cosigner")
         .order_by("-version")
     )
     if not plans:
