@@ -137,8 +137,9 @@ def test_verify_audit_chain_fails_on_a_rewritten_note(signed_note, audit_certifi
     call_command("verify_audit_chain")
     assert "Signed records intact" in capsys.readouterr().out
     forged = _forge_progress_note(signed_note)
-    # The addendum's signature covers the note's hash, so it fails with it.
-    with pytest.raises(CommandError, match=f"CHANGED after signing: 2 of 2 .*{forged.uuid}"):
+    # The addendum's signature covers the note's hash, so it fails with it; the
+    # client's treatment plan (tests/conftest.py) is the third signed record.
+    with pytest.raises(CommandError, match=f"CHANGED after signing: 2 of 3 .*{forged.uuid}"):
         call_command("verify_audit_chain")
     assert _failures(forged).get().detail["context"] == "verify_command"
 
