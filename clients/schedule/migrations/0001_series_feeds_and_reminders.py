@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('clients', '0006_client_reminder_opt_out'),
+        ('clients', '0007_client_reminder_opt_out'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from demo import (
     day,
     measures,
     notes,
+    plans,
     process_notes,
     retention,
     schedule,
@@ -28,6 +29,7 @@ from practice.models import PracticeSettings
 
 # Each feature's demo records, through a seed(users, clients, rng).
 APP_SEEDERS = [
+    plans,  # before the notes: sessions answer to the plan
     notes,
     process_notes,
     contacts,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0005_personal_representatives'),
+        ('clients', '0006_client_name_trigram_indexes'),
     ]
 
     operations = [
