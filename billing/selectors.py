@@ -7,12 +7,13 @@ note's text. Nothing here selects a note body, summary or psychotherapy note.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -37,6 +38,7 @@ from billing.models import BilledItem, BillingExport, FeeScheduleEntry, ItemKind
 from contacts.models import ContactNote
 from contacts.models import NoteStatus as ContactStatus
 from notes.models import EARLIEST_SERVICE_DATE, MAX_SESSION_MINUTES, NoteStatus, ProgressNote
+from practice.dates import day_bounds
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -50,9 +52,7 @@ class Period:
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
-        lower = timezone.make_aware(datetime.combine(self.start, time.min))
-        upper = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-        return lower, upper
+        return day_bounds(self.start, self.end)
 
 
 def last_month(today: date | None = None) -> tuple[date, date]:
@@ -78,8 +78,18 @@ def session_minutes_expression():
     return Coalesce(minutes, Value(0))
 
 
-def _live_billed(kind: str):
-    return BilledItem.objects.filter(kind=kind, voided=False).values("item_uuid")
+def _live_billed(kind: str) -> Exists:
+    """Whether the outer row sits in a live (not voided) export.
+
+    A correlated ``EXISTS`` answered from the partial unique index
+    ``billed_item_in_one_live_export`` (kind, item_uuid WHERE NOT voided): one
+    index probe per candidate note. ``uuid__in=<subquery>`` made PostgreSQL plan
+    ``NOT (SubPlan)`` and re-read every billed item for each candidate note,
+    which was quadratic (issue 18).
+    """
+    return Exists(
+        BilledItem.objects.filter(kind=kind, voided=False, item_uuid=OuterRef("uuid"))
+    )
 
 
 def billable_sessions(period: Period, *, unbilled_only: bool = True) -> QuerySet[ProgressNote]:
@@ -105,7 +115,7 @@ def billable_sessions(period: Period, *, unbilled_only: bool = True) -> QuerySet
     if period.client_id:
         qs = qs.filter(client_id=period.client_id)
     if unbilled_only:
-        qs = qs.exclude(uuid__in=_live_billed(ItemKind.SESSION))
+        qs = qs.filter(~_live_billed(ItemKind.SESSION))
     return (
         qs.annotate(
             bill_minutes=session_minutes_expression(),
@@ -136,7 +146,7 @@ def billable_contacts(period: Period, *, unbilled_only: bool = True) -> QuerySet
     if period.client_id:
         qs = qs.filter(client_id=period.client_id)
     if unbilled_only:
-        qs = qs.exclude(uuid__in=_live_billed(ItemKind.CONTACT))
+        qs = qs.filter(~_live_billed(ItemKind.CONTACT))
     return qs.order_by("contact_at", "id")
 
 
@@ -153,10 +163,10 @@ def preview_totals(period: Period) -> dict:
     )
     already = (
         billable_sessions(period, unbilled_only=False)
-        .filter(uuid__in=_live_billed(ItemKind.SESSION))
+        .filter(_live_billed(ItemKind.SESSION))
         .count()
         + billable_contacts(period, unbilled_only=False)
-        .filter(uuid__in=_live_billed(ItemKind.CONTACT))
+        .filter(_live_billed(ItemKind.CONTACT))
         .count()
     )
     return {"sessions": sessions, "contacts": contacts, "already_billed": already}

@@ -11,9 +11,23 @@ page agree to the minute.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from billing import access, selectors
@@ -22,8 +36,10 @@ from clients.models import Client
 from contacts.models import ContactNote, Means, Reason
 from notes.models import PlaceOfService, ProgressNote
 from practice import audit
-from practice.jobs import DocumentRefused, OutputFile, document_job_start
-from practice.models import AuditAction, DocumentJob, JobKind, User
+from practice.documents.jobs import DocumentRefused, OutputFile, document_job_start
+from practice.documents.models import DocumentJob
+from practice.models import AuditAction, User
+from practice.refusals import Refused
 from practice.spreadsheets import csv_bytes, xlsx_bytes
 
 SESSION_COLUMNS = [
@@ -59,7 +75,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class BillingRefused(Exception):
+# The document kind of a billing export (registered in billing.documents).
+BILLING_EXPORT = "billing_export"
+
+
+class BillingRefused(Refused):
     """A rule refused the request; the message is safe to show."""
 
 
@@ -79,16 +99,15 @@ def billing_export_start(
         "client": str(client.uuid) if client else None,
     }
     job = document_job_start(
-        kind=JobKind.BILLING_EXPORT, requested_by=actor, params=params, request=request
+        kind=BILLING_EXPORT, requested_by=actor, params=params, request=request
     )
     audit.record(
         AuditAction.EXPORT,
         request=request,
         user=actor,
-        object_type="practice.documentjob",
-        object_id=str(job.uuid),
+        obj=job,
         client=client,
-        detail={"kind": JobKind.BILLING_EXPORT, **params},
+        detail={"kind": BILLING_EXPORT, **params},
     )
     return job
 
@@ -115,6 +134,67 @@ def _period_from(params: dict) -> tuple[selectors.Period, User | None, Client | 
     return period, clinician, client
 
 
+_ITEM_COLUMNS = (
+    "export_id",
+    "kind",
+    "item_uuid",
+    "client_id",
+    "clinician_id",
+    "service_date",
+    "minutes",
+    "units",
+    "cpt_code",
+    "fee",
+    "voided",
+)
+
+
+def _insert_items(export: BillingExport, kind: str, candidates) -> int:
+    """Mark every candidate as billed in ``export`` with one ``INSERT ... SELECT``.
+
+    The rows never pass through Python (a month of the whole practice is tens
+    of thousands of items), so the time is the database's and memory stays
+    flat. The selected expressions are annotated in ``_ITEM_COLUMNS`` order.
+    """
+    if kind == ItemKind.SESSION:
+        values = {
+            "minutes": F("bill_minutes"),
+            "units": F("units"),
+            "cpt": F("cpt_code"),
+            "fee": F("bill_fee"),
+            "day": F("service_date"),
+        }
+    else:
+        values = {
+            "minutes": F("minutes"),
+            "units": Value(0),
+            "cpt": Value("", output_field=CharField()),
+            "fee": Value(Decimal("0"), output_field=selectors.MONEY),
+            # The contact's day in the practice's time zone, as timezone.localdate().
+            "day": TruncDate("contact_at"),
+        }
+    annotations = {
+        "b_export": Value(export.pk, output_field=IntegerField()),
+        "b_kind": Value(kind, output_field=CharField()),
+        "b_item": F("uuid"),
+        "b_client": F("client_id"),
+        "b_clinician": F("author_id"),
+        "b_day": values["day"],
+        "b_minutes": values["minutes"],
+        "b_units": values["units"],
+        "b_cpt": values["cpt"],
+        "b_fee": values["fee"],
+        "b_voided": Value(False, output_field=BooleanField()),
+    }
+    rows = candidates.annotate(**annotations).values_list(*annotations)
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(BilledItem._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _ITEM_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
+        return cursor.rowcount
+
+
 @transaction.atomic
 def billing_export_create(*, job: DocumentJob) -> BillingExport:
     """Record the export of ``job`` and mark its items; returns the existing one on a retry."""
@@ -124,6 +204,16 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
     if existing is not None:
         return existing
     period, clinician, client = _period_from(job.params)
+    if not (
+        selectors.billable_sessions(period).exists()
+        or selectors.billable_contacts(period).exists()
+    ):
+        # E.g. a second tab's "Create export" after the first took every item:
+        # refuse rather than record a live, empty $0 export.
+        raise DocumentRefused(
+            "Nothing to export: every billable item in this period is already in a live "
+            "export (perhaps one just created in another tab)."
+        )
     export = BillingExport(
         created_by=job.requested_by,
         period_start=period.start,
@@ -134,37 +224,10 @@ def billing_export_create(*, job: DocumentJob) -> BillingExport:
     )
     export.full_clean()
     export.save()
-    sessions = selectors.billable_sessions(period)
-    items = [
-        BilledItem(
-            export=export,
-            kind=ItemKind.SESSION,
-            item_uuid=note.uuid,
-            client_id=note.client_id,
-            clinician_id=note.author_id,
-            service_date=note.service_date,
-            minutes=note.bill_minutes,
-            units=note.units,
-            cpt_code=note.cpt_code,
-            fee=note.bill_fee,
-        )
-        for note in sessions
-    ]
-    items += [
-        BilledItem(
-            export=export,
-            kind=ItemKind.CONTACT,
-            item_uuid=note.uuid,
-            client_id=note.client_id,
-            clinician_id=note.author_id,
-            service_date=timezone.localdate(note.contact_at),
-            minutes=note.minutes,
-        )
-        for note in selectors.billable_contacts(period)
-    ]
     try:
         with transaction.atomic():
-            BilledItem.objects.bulk_create(items)
+            _insert_items(export, ItemKind.SESSION, selectors.billable_sessions(period))
+            _insert_items(export, ItemKind.CONTACT, selectors.billable_contacts(period))
     except IntegrityError:
         # Another export took some of these items at the same moment.
         raise DocumentRefused(
@@ -218,122 +281,179 @@ def billing_export_void(*, export: BillingExport, actor: User, reason: str, requ
 # -- files --------------------------------------------------------------------
 
 
-def session_rows(export: BillingExport) -> list[list]:
-    items = list(export.items.filter(kind=ItemKind.SESSION).order_by("service_date", "id"))
-    notes = {
-        n.uuid: n
-        for n in ProgressNote.objects.filter(uuid__in=[i.item_uuid for i in items])
-        .select_related("client", "author")
-        .only(
-            "uuid",
-            "diagnoses",
-            "place_of_service",
+CHUNK = 2000  # rows fetched per round trip when writing the files
+
+
+def _note_value(model, field: str) -> Subquery:
+    # One index probe on the note's unique uuid; never the note's text.
+    return Subquery(model.objects.filter(uuid=OuterRef("item_uuid")).values(field)[:1])
+
+
+def _name(first: str, last: str, username: str) -> str:
+    return f"{first} {last}".strip() or username
+
+
+def session_rows(export: BillingExport) -> Iterator[list]:
+    """The export's session rows, streamed from the database in chunks."""
+    rows = (
+        export.items.filter(kind=ItemKind.SESSION)
+        .annotate(
+            note_diagnoses=_note_value(ProgressNote, "diagnoses"),
+            note_place=_note_value(ProgressNote, "place_of_service"),
+        )
+        .order_by("service_date", "id")
+        .values_list(
+            "service_date",
             "client__mrn",
             "client__legal_first_name",
             "client__legal_last_name",
             "client__date_of_birth",
-            "author__first_name",
-            "author__last_name",
-            "author__username",
-            "author__credentials",
-            "author__npi",
+            "clinician__first_name",
+            "clinician__last_name",
+            "clinician__username",
+            "clinician__credentials",
+            "clinician__npi",
+            "cpt_code",
+            "note_diagnoses",
+            "units",
+            "minutes",
+            "note_place",
+            "fee",
+            "item_uuid",
         )
-    }
-    places = dict(PlaceOfService.choices)
-    rows = []
-    for item in items:
-        note = notes[item.item_uuid]
-        client, clinician = note.client, note.author
-        rows.append(
-            [
-                "session",
-                item.service_date.isoformat(),
-                client.mrn,
-                f"{client.legal_last_name}, {client.legal_first_name}",
-                client.date_of_birth.isoformat(),
-                clinician.get_full_name() or clinician.username,
-                clinician.credentials,
-                clinician.npi,
-                item.cpt_code,
-                ";".join(d["code"] for d in note.diagnoses),
-                item.units,
-                item.minutes,
-                places.get(note.place_of_service, note.place_of_service),
-                item.fee,
-                str(item.item_uuid),
-            ]
-        )
-    return rows
-
-
-def contact_rows(export: BillingExport) -> list[list]:
-    """Per-contact rows, then a total per client, per clinician and overall."""
-    items = list(
-        export.items.filter(kind=ItemKind.CONTACT)
-        .select_related("client", "clinician")
-        .order_by("service_date", "id")
     )
-    # Only the columns a biller needs: the summary is never read.
-    notes = {
-        n.uuid: n
-        for n in ContactNote.objects.filter(uuid__in=[i.item_uuid for i in items]).only(
-            "uuid", "reason", "means"
+    places = dict(PlaceOfService.choices)
+    for (
+        day,
+        mrn,
+        first,
+        last,
+        dob,
+        c_first,
+        c_last,
+        c_user,
+        credentials,
+        npi,
+        cpt,
+        diagnoses,
+        units,
+        minutes,
+        place,
+        fee,
+        item_uuid,
+    ) in rows.iterator(chunk_size=CHUNK):
+        if isinstance(diagnoses, str):  # SQLite hands a subquery's JSON back as text
+            diagnoses = json.loads(diagnoses)
+        yield [
+            "session",
+            day.isoformat(),
+            mrn,
+            f"{last}, {first}",
+            dob.isoformat(),
+            _name(c_first, c_last, c_user),
+            credentials,
+            npi,
+            cpt,
+            ";".join(d["code"] for d in diagnoses or []),
+            units,
+            minutes,
+            places.get(place, place),
+            fee,
+            str(item_uuid),
+        ]
+
+
+def contact_rows(export: BillingExport) -> Iterator[list]:
+    """Per-contact rows, then a total per client, per clinician and overall."""
+    rows = (
+        export.items.filter(kind=ItemKind.CONTACT)
+        # Only the columns a biller needs: the summary is never read.
+        .annotate(
+            note_reason=_note_value(ContactNote, "reason"),
+            note_means=_note_value(ContactNote, "means"),
         )
-    }
+        .order_by("service_date", "id")
+        .values_list(
+            "service_date",
+            "client__mrn",
+            "client__legal_first_name",
+            "client__legal_last_name",
+            "clinician__first_name",
+            "clinician__last_name",
+            "clinician__username",
+            "clinician__credentials",
+            "note_reason",
+            "note_means",
+            "minutes",
+            "item_uuid",
+        )
+    )
     reasons, means = dict(Reason.choices), dict(Means.choices)
-    rows = []
-    for item in items:
-        note = notes[item.item_uuid]
-        rows.append(
-            [
-                "contact",
-                item.service_date.isoformat(),
-                item.client.mrn,
-                f"{item.client.legal_last_name}, {item.client.legal_first_name}",
-                item.clinician.get_full_name() or item.clinician.username,
-                item.clinician.credentials,
-                reasons.get(note.reason, note.reason),
-                "; ".join(means.get(m, m) for m in note.means),
-                item.minutes,
-                str(item.item_uuid),
-            ]
+    for (
+        day,
+        mrn,
+        first,
+        last,
+        c_first,
+        c_last,
+        c_user,
+        credentials,
+        reason,
+        note_means,
+        minutes,
+        item_uuid,
+    ) in rows.iterator(chunk_size=CHUNK):
+        if isinstance(note_means, str):
+            note_means = json.loads(note_means)
+        yield [
+            "contact",
+            day.isoformat(),
+            mrn,
+            f"{last}, {first}",
+            _name(c_first, c_last, c_user),
+            credentials,
+            reasons.get(reason, reason),
+            "; ".join(means.get(m, m) for m in note_means or []),
+            minutes,
+            str(item_uuid),
+        ]
+    contacts = export.items.filter(kind=ItemKind.CONTACT)
+    per_client = (
+        contacts.values("client")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("client")
+        .values_list(
+            "client__mrn", "client__legal_first_name", "client__legal_last_name", "minutes"
         )
-    clients = {c.pk: c for c in Client.objects.filter(pk__in={i.client_id for i in items})}
-    for total in selectors.contact_totals_by(export, "client"):
-        c = clients[total["client"]]
-        rows.append(
-            [
-                "client_total",
-                "",
-                c.mrn,
-                f"{c.legal_last_name}, {c.legal_first_name}",
-                "",
-                "",
-                "",
-                "",
-                total["minutes"],
-                "",
-            ]
+    )
+    for mrn, first, last, minutes in per_client.iterator(chunk_size=CHUNK):
+        yield ["client_total", "", mrn, f"{last}, {first}", "", "", "", "", minutes, ""]
+    per_clinician = (
+        contacts.values("clinician")
+        .annotate(minutes=Sum("minutes"))
+        .order_by("clinician")
+        .values_list(
+            "clinician__first_name",
+            "clinician__last_name",
+            "clinician__username",
+            "clinician__credentials",
+            "minutes",
         )
-    users = {u.pk: u for u in User.objects.filter(pk__in={i.clinician_id for i in items})}
-    for total in selectors.contact_totals_by(export, "clinician"):
-        u = users[total["clinician"]]
-        rows.append(
-            [
-                "clinician_total",
-                "",
-                "",
-                "",
-                u.get_full_name() or u.username,
-                u.credentials,
-                "",
-                "",
-                total["minutes"],
-                "",
-            ]
-        )
-    rows.append(["total", "", "", "", "", "", "", "", export.contact_minutes, ""])
-    return rows
+    )
+    for c_first, c_last, c_user, credentials, minutes in per_clinician:
+        yield [
+            "clinician_total",
+            "",
+            "",
+            "",
+            _name(c_first, c_last, c_user),
+            credentials,
+            "",
+            "",
+            minutes,
+            "",
+        ]
+    yield ["total", "", "", "", "", "", "", "", export.contact_minutes, ""]
 
 
 def _session_total_row(export: BillingExport) -> list:
@@ -356,12 +476,14 @@ def _session_total_row(export: BillingExport) -> list:
     ]
 
 
+def _session_rows_with_total(export: BillingExport) -> Iterator[list]:
+    yield from session_rows(export)
+    yield _session_total_row(export)
+
+
 def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
     export = billing_export_create(job=job)
-    progress(40)
-    sessions = session_rows(export) + [_session_total_row(export)]
-    contacts = contact_rows(export)
-    progress(70)
+    progress(50)
     stem = f"billing-{export.period_start:%Y%m%d}-{export.period_end:%Y%m%d}"
     totals_sheet = [
         ["sessions", export.session_count],
@@ -376,14 +498,14 @@ def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
             "sessions-csv",
             f"{stem}-sessions.csv",
             CSV_TYPE,
-            csv_bytes(SESSION_COLUMNS, sessions),
+            csv_bytes(SESSION_COLUMNS, _session_rows_with_total(export)),
             "billable sessions (CSV)",
         ),
         OutputFile(
             "contacts-csv",
             f"{stem}-contact-minutes.csv",
             CSV_TYPE,
-            csv_bytes(CONTACT_COLUMNS, contacts),
+            csv_bytes(CONTACT_COLUMNS, contact_rows(export)),
             "contact minutes (CSV)",
         ),
         OutputFile(
@@ -392,8 +514,8 @@ def build_billing_export_files(job: DocumentJob, progress) -> list[OutputFile]:
             XLSX_TYPE,
             xlsx_bytes(
                 [
-                    ("Sessions", SESSION_COLUMNS, sessions),
-                    ("Contact minutes", CONTACT_COLUMNS, contacts),
+                    ("Sessions", SESSION_COLUMNS, _session_rows_with_total(export)),
+                    ("Contact minutes", CONTACT_COLUMNS, contact_rows(export)),
                     ("Totals", ["total", "value"], totals_sheet),
                 ]
             ),

@@ -81,7 +81,26 @@ class DiagnosisResolveForm(forms.Form):
 class CollateralForm(forms.ModelForm):
     class Meta:
         model = CollateralContact
-        fields = ["name", "relationship", "organization", "phone", "email", "fax"]
+        fields = [
+            "name",
+            "relationship",
+            "organization",
+            "phone",
+            "email",
+            "fax",
+            "is_personal_representative",
+            "representative_authority",
+        ]
+
+
+class SuspendRepresentationForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for suspending",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="For example a documented concern of abuse, neglect or endangerment "
+        "(45 CFR 164.502(g)(5)). Kept on the contact record, not in the audit trail.",
+    )
 
 
 class ReleaseForm(forms.Form):

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practice.models import age_on
+from practice.models import PracticeSettings, age_on
 
 
 class ClientStatus(models.TextChoices):
@@ -74,8 +75,6 @@ class Client(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        from practice.models import PracticeSettings
-
         return self.age() < PracticeSettings.load().age_of_majority
 
 
@@ -163,7 +162,13 @@ class Relationship(models.TextChoices):
     SCHOOL = "school", "School staff"
     ATTORNEY = "attorney", "Attorney"
     CASE_MANAGER = "case_manager", "Case manager"
+    PREVIOUS_PROVIDER = "previous_provider", "Previous therapist / outside provider"
     OTHER = "other", "Other"
+
+
+# Relationships that can make someone a minor's personal representative
+# (45 CFR 164.502(g)(3)): a parent, or a guardian acting in loco parentis.
+MINOR_REPRESENTATIVE_RELATIONSHIPS = frozenset({Relationship.PARENT, Relationship.GUARDIAN})
 
 
 class CollateralContact(models.Model):
@@ -177,6 +182,27 @@ class CollateralContact(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     fax = models.CharField(max_length=40, blank=True)
+    # Personal representative (HIPAA 45 CFR 164.502(g)): treated as the client
+    # for disclosures while clients.representatives says the representation
+    # holds on the contact date. See docs/decisions.md.
+    is_personal_representative = models.BooleanField(
+        "personal representative",
+        default=False,
+        help_text="A parent or guardian of a minor client, or a legal guardian of an adult "
+        "client with the authority recorded below. No release is needed while it holds.",
+    )
+    representative_authority = models.CharField(
+        "legal authority",
+        max_length=300,
+        blank=True,
+        help_text="For a legal guardian: the court order or letters of guardianship "
+        "(court, case number, date).",
+    )
+    representation_suspended_at = models.DateTimeField(null=True, blank=True)
+    representation_suspended_reason = models.TextField(blank=True)
+    representation_suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -184,6 +210,21 @@ class CollateralContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relationship_display()})"
+
+    def clean(self):
+        if self.is_personal_representative and (
+            self.relationship not in MINOR_REPRESENTATIVE_RELATIONSHIPS
+        ):
+            raise ValidationError(
+                {
+                    "is_personal_representative": "Only a parent or a legal guardian can be "
+                    "the client's personal representative."
+                }
+            )
+        if self.representative_authority.strip() and self.relationship != Relationship.GUARDIAN:
+            raise ValidationError(
+                {"representative_authority": "Legal authority is recorded for a legal guardian."}
+            )
 
     def active_release_on(self, day: date) -> ReleaseOfInformation | None:
         for roi in self.releases.all():
@@ -231,6 +272,12 @@ class ReleaseOfInformation(models.Model):
         return self.revoked_at is None or timezone.localdate(self.revoked_at) > day
 
     @property
+    def can_be_revoked(self) -> bool:
+        """Only a release still in force (or not yet in force) can be revoked;
+        an expired one has nothing left to revoke."""
+        return self.revoked_at is None and self.expires_on >= timezone.localdate()
+
+    @property
     def status_label(self) -> str:
         today = timezone.localdate()
         if self.revoked_at:
@@ -264,7 +311,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 class Appointment(models.Model):
-    """One booked session. Status changes go through clients.scheduling, which
+    """One booked session. Status changes go through clients.schedule.services, which
     moves a row out of ``scheduled`` exactly once and writes the matching
     contact note in the same transaction."""
 
@@ -315,8 +362,6 @@ class Appointment(models.Model):
 
     @property
     def end(self):
-        from datetime import timedelta
-
         return self.start + timedelta(minutes=self.duration_minutes)
 
     @property

@@ -3,6 +3,7 @@ changes data atomically, keeps guardian permissions in step and audits."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -21,22 +22,26 @@ from clients.models import (
 )
 from practice import audit
 from practice.models import AuditAction, PracticeSettings
+from practice.refusals import Refused
 from practice.roles import CARE_TEAM_PERMISSIONS, CLINICAL_ROLES
 
 
-class ServiceError(Exception):
+class ServiceError(Refused):
     """A rule refused the change; the message is safe to show to the user."""
 
 
 def next_mrn() -> str:
+    """The next number in the practice's own sequence: PREFIX-000001 upward.
+
+    Only MRNs of that exact shape count, so an imported or demo record with
+    another shape (e.g. the retention demo's RB-R09001) never makes the
+    sequence jump.
+    """
     prefix = PracticeSettings.load().mrn_prefix
-    last = (
-        Client.objects.filter(mrn__startswith=f"{prefix}-")
-        .order_by("-mrn")
-        .values_list("mrn", flat=True)
-        .first()
+    numbers = Client.objects.filter(mrn__regex=rf"^{re.escape(prefix)}-[0-9]{{6}}$").values_list(
+        "mrn", flat=True
     )
-    number = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1
+    number = max((int(m.rsplit("-", 1)[1]) for m in numbers), default=0) + 1
     return f"{prefix}-{number:06d}"
 
 
@@ -252,6 +257,8 @@ def roi_add(
 
 @transaction.atomic
 def roi_revoke(*, roi: ReleaseOfInformation, actor, reason: str, request=None) -> None:
+    if roi.expires_on < timezone.localdate():
+        raise ServiceError("This release has already expired; there is nothing to revoke.")
     updated = ReleaseOfInformation.objects.filter(pk=roi.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason[:300]
     )

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Q, Sum
 from django.utils import timezone
 
 from contacts import access
 from contacts.forms import PeriodForm
 from contacts.models import NoteStatus
+from practice.dates import day_bounds
 from practice.querystrings import BadQuery
 
 DEFAULT_DAYS = 30
+PAGE_SIZE = 25
 
 
 def period_from(params) -> tuple:
@@ -33,8 +37,7 @@ def period_from(params) -> tuple:
 
 def minute_totals(notes, start, end) -> dict:
     """Billable and non-billable minutes of signed notes in [start, end], summed in the database."""
-    lower = timezone.make_aware(datetime.combine(start, time.min))
-    upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    lower, upper = day_bounds(start, end)
     totals = notes.filter(
         status=NoteStatus.SIGNED, contact_at__gte=lower, contact_at__lt=upper
     ).aggregate(
@@ -54,13 +57,30 @@ def contact_log_section(request, client):
         return None
     start, end, form = period_from(request.GET)
     visible = access.notes_visible_to(user, client)
-    lower = timezone.make_aware(datetime.combine(start, time.min))
-    upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    lower, upper = day_bounds(start, end)
     notes = visible.filter(contact_at__gte=lower, contact_at__lt=upper).select_related("author")
-    rows = [(n, access.shows_summary(user, n, level)) for n in notes[:200]]
+    page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("contacts_page"))
+    rows = [(n, access.shows_summary(user, n, level)) for n in page.object_list]
+    # Step through time a period at a time, and through a busy period a page at a time.
+    span = end - start + timedelta(days=1)
+    today = timezone.localdate()
+
+    def link(a, b, page_number=None) -> str:
+        query = {"contacts_from": a.isoformat(), "contacts_to": b.isoformat()}
+        if page_number:
+            query["contacts_page"] = page_number
+        return "?" + urlencode(query) + "#contact-log"
+
     return {
         "template": "contacts/_chart_section.html",
         "rows": rows,
+        "page": page,
+        "earlier_url": link(start - span, start - timedelta(days=1)),
+        "later_url": link(end + timedelta(days=1), end + span) if end < today else "",
+        "prev_page_url": link(start, end, page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next_page_url": link(start, end, page.next_page_number()) if page.has_next() else "",
         "level": level,
         "totals": minute_totals(visible, start, end),
         "period_start": start,

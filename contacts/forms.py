@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import forms
 from django.utils import timezone
 
-from clients.models import Client
+from clients.models import Client, CollateralContact
+from clients.representatives import representation_on, representation_window
 from contacts.models import ADMINISTRATIVE_REASONS, Means, Reason
+from practice.models import PracticeSettings
 from practice.querystrings import PlausibleDateField, PlausibleDateTimeField
 
 CLIENT = "client"
@@ -32,15 +36,20 @@ def means_field(**kwargs) -> forms.MultipleChoiceField:
     )
 
 
-def minutes_field(**kwargs) -> forms.IntegerField:
+def minutes_field(min_value: int = 1, **kwargs) -> forms.IntegerField:
+    message = (
+        "Minutes must be a positive whole number."
+        if min_value > 0
+        else "Minutes must be a whole number (0 if no time was spent)."
+    )
     return forms.IntegerField(
         label="Minutes of contact",
-        min_value=1,
+        min_value=min_value,
         max_value=24 * 60,
         error_messages={
-            "invalid": "Minutes must be a positive whole number.",
-            "min_value": "Minutes must be a positive whole number.",
-            "required": "Minutes must be a positive whole number.",
+            "invalid": message,
+            "min_value": message,
+            "required": message,
         },
         **kwargs,
     )
@@ -84,12 +93,16 @@ class ContactNoteForm(forms.Form):
     def __init__(self, *args, client: Client, clinical_author: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
-        self.collaterals = {str(c.uuid): c for c in client.collaterals.all()}
-        today = timezone.localdate()
+        self.collaterals = {
+            str(c.uuid): c for c in client.collaterals.prefetch_related("releases")
+        }
+        self.age_of_majority = PracticeSettings.load().age_of_majority
+        # The status shown is the one on the contact date typed (or about to
+        # be), not today's; static/js/contact_form.js updates it as the date changes.
+        day = self.contact_day()
         choices = [(CLIENT, f"{client.display_name} (client)")]
         for key, c in self.collaterals.items():
-            state = "release active" if c.active_release_on(today) else "no active release"
-            choices.append((key, f"{c.name} ({c.get_relationship_display()}) · {state}"))
+            choices.append((key, f"{person_label(c)} · {self.person_status(c, day)}"))
         self.fields["person"].choices = choices
         if not clinical_author:
             # The front desk writes administrative notes only, and never billable ones.
@@ -105,6 +118,47 @@ class ContactNoteForm(forms.Form):
             )
             for name in ("billable", "is_emergency", "emergency_justification"):
                 del self.fields[name]
+
+    def contact_day(self) -> date:
+        raw = self.data.get(self.add_prefix("contact_at")) if self.is_bound else None
+        if raw:
+            for fmt in (DATETIME_FORMAT, "%Y-%m-%d %H:%M"):
+                try:
+                    return datetime.strptime(raw, fmt).date()
+                except ValueError:
+                    continue
+        value = self.initial.get("contact_at") or self.fields["contact_at"].initial
+        value = value() if callable(value) else value
+        if isinstance(value, datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return timezone.localdate()
+
+    def person_status(self, collateral: CollateralContact, day: date) -> str:
+        if representation_on(collateral, day, age_of_majority=self.age_of_majority).holds:
+            return f"personal representative on {day:%Y-%m-%d}"
+        if collateral.active_release_on(day):
+            return f"release active on {day:%Y-%m-%d}"
+        return f"no active release on {day:%Y-%m-%d}"
+
+    def person_statuses(self) -> dict:
+        """What the page script needs to tell each person's status on any date."""
+        data = {}
+        for key, c in self.collaterals.items():
+            can_hold, until = representation_window(c, age_of_majority=self.age_of_majority)
+            data[key] = {
+                "label": person_label(c),
+                "rep": can_hold,
+                "rep_until": until.isoformat() if until else "",
+                "releases": [
+                    [
+                        r.signed_date.isoformat(),
+                        r.expires_on.isoformat(),
+                        timezone.localdate(r.revoked_at).isoformat() if r.revoked_at else "",
+                    ]
+                    for r in c.releases.all()
+                ],
+            }
+        return data
 
     def clean_contact_at(self):
         value = self.cleaned_data["contact_at"]
@@ -139,6 +193,10 @@ class ContactNoteForm(forms.Form):
             "is_emergency": note.is_emergency,
             "emergency_justification": note.emergency_justification,
         }
+
+
+def person_label(collateral: CollateralContact) -> str:
+    return f"{collateral.name} ({collateral.get_relationship_display()})"
 
 
 class AddendumForm(forms.Form):

@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
 
 class Reason(models.TextChoices):
@@ -37,6 +36,11 @@ ADMINISTRATIVE_REASONS = frozenset(
 )
 
 
+# Schedule events that may involve no conversation (the client just did not
+# come, or left a message): such notes may record 0 minutes and no means.
+NO_CONTACT_REASONS = frozenset({Reason.NO_SHOW, Reason.CANCELLATION, Reason.RESCHEDULE})
+
+
 class Means(models.TextChoices):
     PHONE = "phone", "Phone"
     EMAIL = "email", "E-mail"
@@ -52,9 +56,8 @@ class Kind(models.TextChoices):
     CLINICAL = "clinical", "Clinical"
 
 
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 def _utc(value) -> str:
@@ -96,7 +99,7 @@ class ContactNote(FrozenWhenSigned):
     reason = models.CharField(max_length=30, choices=Reason.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices, editable=False)
     # A list of Means values (JSON so it works on SQLite and PostgreSQL alike).
-    means = models.JSONField(default=list)
+    means = models.JSONField(default=list, blank=True)
     summary = models.TextField(blank=True)
     minutes = models.PositiveIntegerField()
     billable = models.BooleanField(default=False)
@@ -114,6 +117,9 @@ class ContactNote(FrozenWhenSigned):
         related_name="contact_notes",
     )
     roi_snapshot = models.CharField(max_length=300, blank=True)
+    # Which rule allowed a contact with a collateral: a release, the person
+    # being the client's personal representative, or a documented emergency.
+    disclosure_basis = models.CharField(max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_notes"
     )
@@ -133,7 +139,11 @@ class ContactNote(FrozenWhenSigned):
         ]
         indexes = [models.Index(fields=["client", "contact_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(minutes__gt=0), name="contactnote_minutes_positive"),
+            # 0 is allowed for no-shows and cancellations where nothing was said
+            # (contacts.rules decides); billable contact still needs minutes.
+            models.CheckConstraint(
+                condition=Q(minutes__gt=0) | Q(billable=False), name="contactnote_billable_minutes"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(signed_at__isnull=False, content_hash__gt=""),
                 name="contactnote_signed_has_signature",
@@ -189,13 +199,15 @@ class ContactNote(FrozenWhenSigned):
             "signer_name": self.signer_name,
             "signer_credentials": self.signer_credentials,
             "signed_at": _utc(self.signed_at) if self.signed_at else None,
-        }
+        } | (
+            # Added later: only in the hash when set, so notes signed before
+            # the field existed keep verifying.
+            {"disclosure_basis": self.disclosure_basis} if self.disclosure_basis else {}
+        )
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ContactNoteAddendum(SignedAddendum):

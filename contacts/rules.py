@@ -12,7 +12,8 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from clients.models import CollateralContact, ReleaseOfInformation
-from contacts.models import Means, Reason
+from clients.representatives import representation_on
+from contacts.models import NO_CONTACT_REASONS, Means, Reason
 from practice.roles import CLINICAL_ROLES
 
 
@@ -24,6 +25,15 @@ class RoiDecision:
     roi: ReleaseOfInformation | None = None
     emergency: bool = False
     message: str = ""
+    # Which rule allowed a contact with a collateral, in words for the note.
+    basis: str = ""
+
+
+def release_basis(roi: ReleaseOfInformation) -> str:
+    return (
+        f"Release of information signed {roi.signed_date:%Y-%m-%d}, "
+        f"expires {roi.expires_on:%Y-%m-%d}."
+    )
 
 
 def _why_inactive(releases: list[ReleaseOfInformation], day: date) -> str:
@@ -61,25 +71,36 @@ def check_release(
     is_emergency: bool,
     justification: str,
 ) -> RoiDecision:
-    """A contact with anyone but the client needs a release active on ``on``.
+    """A contact with anyone but the client needs a release active on ``on``,
+    or the person must be the client's personal representative on ``on``.
 
-    Without one the note is refused, unless it documents an emergency: the
-    reason is crisis, the emergency box is ticked and a justification is given.
+    Without either the note cannot be signed, unless it documents an emergency:
+    the reason is crisis, the emergency box is ticked and a justification is given.
     """
     if collateral is None:
         return RoiDecision(allowed=True)
+    representation = representation_on(collateral, on)
+    if representation.holds:
+        return RoiDecision(allowed=True, basis=representation.basis)
     releases = list(collateral.releases.all())
     for roi in sorted(releases, key=lambda r: r.expires_on, reverse=True):
         if roi.is_active_on(on):
-            return RoiDecision(allowed=True, roi=roi)
+            return RoiDecision(allowed=True, roi=roi, basis=release_basis(roi))
     if is_emergency and reason == Reason.CRISIS and justification.strip():
-        return RoiDecision(allowed=True, emergency=True)
+        return RoiDecision(
+            allowed=True,
+            emergency=True,
+            basis="Documented emergency without a release (flagged for review).",
+        )
+    why = _why_inactive(releases, on)
+    if representation.why_not:
+        why = f"{representation.why_not}, and {why}"
     return RoiDecision(
         allowed=False,
         message=(
             f"No active release of information for {collateral.name} "
             f"({collateral.get_relationship_display()}) on {on:%Y-%m-%d}: "
-            f"{_why_inactive(releases, on)}. "
+            f"{why}. "
             "Record a new release or document an emergency."
         ),
     )
@@ -104,11 +125,16 @@ def validate_note(
         errors["contact_at"] = "The date and time of contact cannot be in the future."
     if reason not in Reason.values:
         errors["reason"] = "Choose a reason from the list."
+    # A no-show or a cancellation may involve no conversation at all: 0 minutes
+    # and no means are the honest record until someone types what was done.
+    nothing_said_ok = reason in NO_CONTACT_REASONS
     if not means:
-        errors["means"] = "Choose at least one means of communication."
+        if not nothing_said_ok:
+            errors["means"] = "Choose at least one means of communication."
     elif any(m not in Means.values for m in means):
         errors["means"] = "Choose from the listed means of communication."
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+    lowest = 0 if nothing_said_ok else 1
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < lowest:
         errors["minutes"] = "Minutes must be a positive whole number."
     if billable:
         if author.role not in CLINICAL_ROLES:

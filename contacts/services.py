@@ -11,18 +11,15 @@ from django.utils import timezone
 from clients.models import Appointment, Client, CollateralContact
 from contacts import access, rules
 from contacts.models import ContactNote, ContactNoteAddendum, NoteStatus
-from practice import audit
+from practice import audit, signing
 from practice.models import AuditAction
+from practice.refusals import Refused
 from practice.signing import signed_addendum_add, signer_name
 
 
-class ContactNoteRefused(Exception):
+class ContactNoteRefused(Refused):
     """A rule refused the note. ``errors`` maps form fields (or None) to messages
     that are safe to show to the user."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 def _person(client: Client, collateral: CollateralContact | None) -> tuple[str, str]:
@@ -44,6 +41,7 @@ def _check(
     is_emergency: bool,
     emergency_justification: str,
     now: datetime | None,
+    require_release: bool = True,
 ) -> rules.RoiDecision:
     refusal = access.write_refusal(author, client, reason)
     if refusal:
@@ -72,9 +70,41 @@ def _check(
         is_emergency=is_emergency,
         justification=emergency_justification,
     )
-    if not decision.allowed:
+    if not decision.allowed and require_release:
         raise ContactNoteRefused({"person": decision.message})
     return decision
+
+
+def _disclosure_fields(decision: rules.RoiDecision) -> dict:
+    """What the note records about the rule that allowed the contact."""
+    if not decision.allowed:
+        return {"roi": None, "roi_snapshot": "", "disclosure_basis": ""}
+    roi = decision.roi
+    return {
+        "roi": roi,
+        "roi_snapshot": (
+            f"Signed {roi.signed_date:%Y-%m-%d}, expires {roi.expires_on:%Y-%m-%d}: {roi.scope}"[
+                :300
+            ]
+            if roi
+            else ""
+        ),
+        "disclosure_basis": decision.basis[:300],
+    }
+
+
+def signing_blocker(note: ContactNote) -> str:
+    """Why this draft cannot be signed as it stands ('' when it can)."""
+    if note.is_signed:
+        return ""
+    decision = rules.check_release(
+        collateral=note.collateral,
+        on=timezone.localdate(note.contact_at),
+        reason=note.reason,
+        is_emergency=note.is_emergency,
+        justification=note.emergency_justification,
+    )
+    return "" if decision.allowed else decision.message
 
 
 def _sign_fields(note: ContactNote, signer, now: datetime) -> None:
@@ -108,12 +138,15 @@ def contact_note_create(
 ) -> ContactNote:
     """Create a contact note (a draft, or signed at once with ``sign=True``).
 
-    Raises ContactNoteRefused with field messages when a rule refuses it; a
-    contact with a collateral without an active release is refused unless it is
-    a documented emergency, which is then flagged on the note and in the audit trail.
+    Raises ContactNoteRefused with field messages when a rule refuses it. The
+    release rule applies to signing: a draft with a collateral and no active
+    release (nor personal representation) is kept, and ``signing_blocker``
+    says why it cannot be signed yet; signing it is refused unless it is a
+    documented emergency, which is then flagged on the note and in the audit trail.
     """
     now = now or timezone.now()
     decision = _check(
+        require_release=sign,
         client=client,
         author=author,
         collateral=collateral,
@@ -143,14 +176,8 @@ def contact_note_create(
         fee_amount=Decimal(fee_amount).quantize(Decimal("0.01")),
         is_emergency=is_emergency,
         emergency_justification=emergency_justification.strip() if is_emergency else "",
-        roi=decision.roi,
-        roi_snapshot=(
-            f"Signed {decision.roi.signed_date:%Y-%m-%d}, expires "
-            f"{decision.roi.expires_on:%Y-%m-%d}: {decision.roi.scope}"[:300]
-            if decision.roi
-            else ""
-        ),
         author=author,
+        **_disclosure_fields(decision),
     )
     note.full_clean(exclude=["kind"])
     if sign:
@@ -160,6 +187,10 @@ def contact_note_create(
     if collateral is not None:
         detail["collateral"] = str(collateral.uuid)
         detail["roi"] = str(decision.roi.uuid) if decision.roi else None
+        if decision.allowed and decision.roi is None and not decision.emergency:
+            detail["personal_representative"] = True
+        if not decision.allowed:
+            detail["release_missing"] = True
     if note.is_emergency:
         detail["emergency"] = True
     if appointment is not None:
@@ -195,11 +226,14 @@ def contact_note_update(
         "emergency_justification": note.emergency_justification,
     }
     merged.update({k: v for k, v in fields.items() if k in merged})
-    decision = _check(client=note.client, author=actor, now=now, **merged)
+    decision = _check(
+        client=note.client, author=actor, now=now, require_release=False, **merged
+    )
     for key, value in fields.items():
         setattr(note, key, value)
     note.person_name, note.relationship = _person(note.client, note.collateral)
-    note.roi = decision.roi
+    for key, value in _disclosure_fields(decision).items():
+        setattr(note, key, value)
     if not note.is_emergency:
         note.emergency_justification = ""
     note.full_clean(exclude=["kind"])
@@ -234,17 +268,21 @@ def contact_note_sign(
         .select_related("client", "author", "collateral", "roi")
         .get(pk=note.pk)
     )
-    _sign_fields(fresh, actor, now)
-    updated = ContactNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(
-        status=NoteStatus.SIGNED,
-        signed_at=fresh.signed_at,
-        signer_name=fresh.signer_name,
-        signer_credentials=fresh.signer_credentials,
-        content_hash=fresh.content_hash,
-        updated_at=now,
-    )
-    if updated != 1:
+    if fresh.is_signed:
         raise ContactNoteRefused({None: "This note is already signed."})
+    # The release rule is decided at signing, on the contact date: a draft
+    # saved before the release was recorded is signed with it.
+    decision = rules.check_release(
+        collateral=fresh.collateral,
+        on=timezone.localdate(fresh.contact_at),
+        reason=fresh.reason,
+        is_emergency=fresh.is_emergency,
+        justification=fresh.emergency_justification,
+    )
+    if not decision.allowed:
+        raise ContactNoteRefused({"person": decision.message})
+    disclosure = _disclosure_fields(decision)
+    signing.sign(fresh, actor=actor, now=now, refusal=ContactNoteRefused, **disclosure)
     audit.record(
         AuditAction.SIGN,
         request=request,

@@ -19,16 +19,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 class PlaceOfService(models.TextChoices):
@@ -42,7 +40,9 @@ class PlaceOfService(models.TextChoices):
     OTHER = "99", "99 Other"
 
 
-TELEHEALTH_PLACES = frozenset({PlaceOfService.TELEHEALTH_HOME, PlaceOfService.TELEHEALTH_OTHER})
+# A note signed more than this many days after the session is flagged as late
+# documentation on the note, in the chart and in printed copies.
+LATE_DOCUMENTATION_DAYS = 3
 
 
 class RiskLevel(models.TextChoices):
@@ -310,8 +310,14 @@ class ProgressNote(FrozenWhenSigned):
             raise ValidationError(errors)
 
     @property
-    def is_telehealth(self) -> bool:
-        return self.place_of_service in TELEHEALTH_PLACES
+    def late_documentation_days(self) -> int | None:
+        """Days between the session and the signature when more than
+        LATE_DOCUMENTATION_DAYS (payers and auditors ask about late notes);
+        None when signed in time or not signed."""
+        if self.signed_at is None:
+            return None
+        days = (timezone.localdate(self.signed_at) - self.service_date).days
+        return days if days > LATE_DOCUMENTATION_DAYS else None
 
     @property
     def sections(self) -> list[tuple[str, str, str]]:
@@ -383,11 +389,9 @@ class ProgressNote(FrozenWhenSigned):
             content[field] = getattr(self, field)
         return content
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
-        return bool(self.content_hash) and self.compute_hash() == self.content_hash
+        return hash_matches(self.content_hash, self.signed_content())
 
 
 class ProgressNoteAddendum(SignedAddendum):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from notes.formats import sections_for
+from notes.hooks import necessity_checks
 from notes.models import ELEVATED_RISK, ProgressNote, session_time_errors
 
 
@@ -82,6 +83,9 @@ def missing_items(note: ProgressNote) -> list[Item]:
         missing.append(ITEMS["risk_assessment"])
     elif risk_problems(note):
         missing.append(ITEMS["risk_documentation"])
+    # Then what other apps check (registered from their AppConfig.ready()).
+    for check in necessity_checks():
+        missing.extend(check(note))
     return missing
 
 

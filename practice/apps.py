@@ -8,6 +8,11 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from practice import checks, signals  # noqa: F401  (system checks; login/logout auditing)
+        from practice.admin import audit_every_model_admin
+
+        # Admin modules are all imported by now (the admin app's ready() runs
+        # first): every operator change, third-party admins included, is audited.
+        audit_every_model_admin()
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="practice.sync_roles")
 

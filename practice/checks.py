@@ -31,3 +31,4 @@ def session_timeouts(app_configs, **kwargs):
             )
         ]
     return []
+

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from practice import kiosk, mfa
 from practice.models import PracticeSettings
 
 
@@ -8,7 +9,8 @@ def practice(request):
     role = user.role if user is not None and user.is_authenticated else None
     # Until the second factor is passed, pages show no navigation (it would only
     # lead back to the MFA step) and no practice details.
-    show_nav = _second_factor_done(user)
+    # A locked session (a questionnaire handed to a client) shows no navigation either.
+    show_nav = _second_factor_done(user) and kiosk.current(request) is None
     return {
         "show_nav": show_nav,
         "practice_name": PracticeSettings.load().name if role and show_nav else "",
@@ -21,8 +23,6 @@ def practice(request):
 
 
 def _second_factor_done(user) -> bool:
-    from practice import mfa
-
     if user is None or not user.is_authenticated:
         return False
     is_verified = getattr(user, "is_verified", None)

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 
 from practice.models import PracticeSettings, User
 from practice.roles import CLINICAL_ROLES, Role
 
 
 class StaffForm(forms.ModelForm):
-    role = forms.ChoiceField(choices=Role.choices)
-    password = forms.CharField(
-        widget=forms.PasswordInput(render_value=False),
-        required=False,
-        help_text="Initial password (12+ characters). Leave blank to keep the current one.",
-    )
+    """A staff account as a practice admin sees it. There is no password here:
+    credentials are the user's own (practice/credentials.py); the admin issues
+    a one-time reset code instead. The practice-admin role is not offered: no
+    admin makes another admin (the operator does, audited)."""
+
+    role = forms.ChoiceField(choices=[c for c in Role.choices if c[0] != Role.PRACTICE_ADMIN])
 
     class Meta:
         model = User
@@ -30,7 +29,7 @@ class StaffForm(forms.ModelForm):
             "is_active",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supervisor"].queryset = User.objects.filter(
             is_active=True, groups__name=Role.SUPERVISOR
@@ -38,14 +37,12 @@ class StaffForm(forms.ModelForm):
         self.fields["supervisor"].label_from_instance = lambda u: u.signature_name
         if self.instance.pk:
             self.fields["role"].initial = self.instance.role
-        else:
-            self.fields["password"].required = True
-
-    def clean_password(self):
-        password = self.cleaned_data.get("password")
-        if password:
-            validate_password(password, self.instance)
-        return password
+        if actor is not None and self.instance.pk == actor.pk:
+            # An admin editing their own account keeps their role: nobody
+            # changes their own standing.
+            self.fields["role"].choices = Role.choices
+            self.fields["role"].disabled = True
+            self.fields["is_active"].disabled = True
 
     def clean(self):
         data = super().clean()

@@ -21,13 +21,15 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice import audit
-from practice.models import AuditAction, PracticeSettings
+from practice.models import AuditAction, PracticeSettings, SignInReset, SignInResetKind
+from practice.refusals import Refused
 
 TOTP_NAME = "Authenticator app"
 BACKUP_NAME = "Backup codes"
@@ -35,7 +37,7 @@ OBJECT_TYPE = "practice.mfa"
 _TOTP_SHAPE = re.compile(r"^\d{6}$")
 
 
-class MfaError(Exception):
+class MfaError(Refused):
     """A refused MFA step; the message is safe to show the user."""
 
 
@@ -202,11 +204,16 @@ def backup_codes_left(user) -> int:
 @transaction.atomic
 def mfa_reset(*, user, actor, request=None) -> int:
     """A practice admin removes a user's authenticator and backup codes (lost
-    phone). The user enrols again at the next sign-in. Returns devices removed."""
+    phone). The user enrols again at the next sign-in, and is told there who
+    reset it and when. Returns devices removed."""
     removed = 0
     for device in list(devices_for_user(user, confirmed=None)):
         device.delete()
         removed += 1
+    if removed:
+        SignInReset.objects.create(
+            user=user, issued_by=actor, kind=SignInResetKind.MFA, used_at=timezone.now()
+        )
     audit.record(
         AuditAction.PERMISSION_CHANGE,
         request=request,

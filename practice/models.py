@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import uuid
 from datetime import UTC, date
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from practice.roles import Role
-from practice.signing import FrozenRecordError
 
 
 class User(AbstractUser):
@@ -52,9 +54,6 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
 
     @property
     def signature_name(self) -> str:
@@ -104,6 +103,44 @@ class PracticeSettings(models.Model):
         return obj
 
 
+class SignInResetKind(models.TextChoices):
+    PASSWORD = "password", "Password and two-factor sign-in"
+    MFA = "mfa", "Two-factor sign-in"
+    EMAIL = "email", "Password (e-mail link)"
+
+
+class SignInReset(models.Model):
+    """Someone other than the user reset their sign-in (practice/credentials.py).
+
+    A ``password`` reset is a one-time code an admin issues (only its SHA-256 is
+    kept); the user redeems it to set a password of their own and enrol a new
+    authenticator. An ``mfa`` reset removed their authenticator. Either way the
+    user is told at sign-in who did it and when; nobody but the user ever
+    chooses their password.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="sign_in_resets")
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=SignInResetKind.choices)
+    code_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The user later proved a secret older than the reset (unsealed with the
+    # previous password, or a recovery code): the reset is settled.
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reset {self.uuid}"
+
+
 class AuditAction(models.TextChoices):
     VIEW = "view", "View"
     CREATE = "create", "Create"
@@ -122,6 +159,7 @@ class AuditAction(models.TextChoices):
     KEY_ROTATION = "key_rotation", "Key rotation"
     EMERGENCY_ACCESS = "emergency_access", "Emergency access"
     SEARCH = "search", "Search"
+    INTEGRITY_FAILURE = "integrity_failure", "Integrity check failed"
 
 
 class AuditQuerySet(models.QuerySet):
@@ -137,10 +175,14 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One append-only row of the audit trail.
 
-    Rows are never updated or deleted: the application has no path for it, and
-    on PostgreSQL a trigger rejects UPDATE and DELETE (migration 0003). Each row
-    stores ``prev_hash`` and ``hash = sha256(prev_hash + canonical row)``, so an
-    edited or removed row breaks the chain (``manage.py verify_audit_chain``).
+    A row is complete when it is inserted (``practice.audit.record``, no lock,
+    no read of other rows). The sealer (``practice.audit.seal``) later gives
+    each committed row its place in the chain, ``seq`` (1, 2, 3... in the order
+    it seals them), and ``hash = HMAC-SHA256(AUDIT_HMAC_KEY, seq, id,
+    prev_hash, canonical row)``: that one write, from unsealed to sealed, is the
+    only change a row ever gets, and on PostgreSQL a trigger rejects any other
+    UPDATE and every DELETE. ``manage.py verify_audit_chain`` checks every link
+    and the signed checkpoints kept outside the database (docs/audit-trail.md).
     ``detail`` holds ids and reasons, never clinical content.
     """
 
@@ -157,14 +199,24 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once, by the sealer. Not unique in the schema (a partitioned table
+    # cannot have a unique index without the partition key); the verifier
+    # checks that seq runs 1, 2, 3... without gap or repeat.
+    seq = models.BigIntegerField(null=True, blank=True, db_index=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["client_uuid", "created_at"])]
+        indexes = [
+            models.Index(fields=["client_uuid", "created_at"]),
+            # The sealer's work list: small, because rows leave it within seconds.
+            models.Index(
+                fields=["id"], condition=models.Q(seq__isnull=True), name="practice_audit_unsealed"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action}"
@@ -180,202 +232,76 @@ class AuditEvent(models.Model):
     @property
     def role_label(self) -> str:
         """The role as people read it ("Front desk"), for the audit trail page."""
-        from practice.roles import Role
-
         return dict(Role.choices).get(self.role, self.role)
 
     @property
     def object_label(self) -> str:
         """The kind of record ("Contact note") for ``object_type`` ("contacts.contactnote")."""
-        from django.apps import apps
-
         try:
             model = apps.get_model(self.object_type)
         except (LookupError, ValueError):
             return self.object_type
         return str(model._meta.verbose_name).capitalize()
 
-    def canonical(self) -> bytes:
-        data = {
-            "created_at": self.created_at.isoformat(),
-            "user_id": self.user_id,
-            "username": self.username,
-            "role": self.role,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "client_uuid": str(self.client_uuid) if self.client_uuid else None,
-            "ip_address": self.ip_address,
-            "user_agent": self.user_agent,
-            "detail": self.detail,
-        }
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+    @property
+    def is_sealed(self) -> bool:
+        return self.seq is not None
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.prev_hash.encode() + self.canonical()).hexdigest()
+    def chain_values(self) -> tuple:
+        """The row as the chain covers it, in ``CHAIN_FIELDS`` order."""
+        return tuple(getattr(self, name) for name in CHAIN_FIELDS)
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """The keyed link for this row at its ``seq`` after ``prev_hash``."""
+        return chain_hmac(key or settings.AUDIT_HMAC_KEY, self.chain_values())
+
+
+# What the chain's HMAC covers, in this order: every column but ``hash``.
+CHAIN_FIELDS = (
+    "seq",
+    "id",
+    "prev_hash",
+    "created_at",
+    "user_id",
+    "username",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "client_uuid",
+    "ip_address",
+    "user_agent",
+    "detail",
+)
+
+
+def chain_hmac(key: bytes, values: tuple) -> str:
+    """HMAC-SHA256 (hex) of one row's ``CHAIN_FIELDS`` values as canonical JSON.
+
+    Position (``seq``, ``id``) and the previous link are inside the MAC, so a
+    row cannot be moved, relabelled or re-linked without the key.
+    """
+    (seq, pk, prev_hash, created_at, user_id, username, role, action, object_type,
+     object_id, client_uuid, ip_address, user_agent, detail) = values  # fmt: skip
+    data = {
+        "seq": seq,
+        "id": pk,
+        "prev_hash": prev_hash,
+        "created_at": created_at.astimezone(UTC).isoformat(),
+        "user_id": user_id,
+        "username": username,
+        "role": role,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "client_uuid": str(client_uuid) if client_uuid else None,
+        "ip_address": ip_address,
+        "user_agent": user_agent,
+        "detail": detail,
+    }
+    message = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
-class JobKind(models.TextChoices):
-    PROGRESS_NOTE_PDF = "progress_note_pdf", "Signed progress note (PDF)"
-    CONTACT_NOTE_PDF = "contact_note_pdf", "Signed contact note (PDF)"
-    CHART_EXPORT = "chart_export", "Chart export (signed PDF)"
-    BILLING_EXPORT = "billing_export", "Billing export (CSV and XLSX)"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class DocumentJob(models.Model):
-    """A document made in the background (Celery) for the one user who asked.
-
-    ``params`` hold ids and dates only (never PHI); the finished files live
-    under ``PRIVATE_FILES_DIR`` and are listed in ``files`` as
-    ``{key: {"name", "path", "sha256", "size", "content_type"}}``, with
-    ``path`` relative to that directory. They are served only through
-    ``practice.job_access`` and deleted once ``expires_at`` has passed.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=30, choices=JobKind.choices)
-    requested_by = models.ForeignKey(
-        "practice.User", on_delete=models.PROTECT, related_name="document_jobs"
-    )
-    # Whose chart the document belongs to, when it is one client's (for the audit trail).
-    client_uuid = models.UUIDField(null=True, blank=True)
-    params = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    # Shown to the user: written by our code, never an exception's text.
-    error = models.CharField(max_length=300, blank=True)
-    files = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Last successful hand-over to the broker; null while the broker was unreachable.
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    purged_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        permissions = [("export_chart", "Can export any client's chart as a signed PDF")]
-        indexes = [
-            models.Index(fields=["requested_by", "created_at"]),
-            models.Index(fields=["status", "dispatched_at"]),
-            models.Index(fields=["expires_at"]),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="documentjob_progress_percent"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.uuid}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
-    @property
-    def is_expired(self) -> bool:
-        from django.utils import timezone
-
-        return self.purged_at is not None or (
-            self.expires_at is not None and self.expires_at <= timezone.now()
-        )
-
-    @property
-    def waiting_for_broker(self) -> bool:
-        return self.status == JobStatus.QUEUED and self.dispatched_at is None
-
-
-class SignedAddendum(models.Model):
-    """A signed correction or addition to a signed note (progress or contact note).
-
-    Signed when written, then frozen: ``save()`` refuses an update, ``delete()``
-    always refuses, and PostgreSQL triggers do the same below the ORM. A concrete
-    addendum adds ``note = ForeignKey(<its note>, related_name="addenda")``.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    text = models.TextField()
-    author = models.ForeignKey("practice.User", on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    signer_name = models.CharField(max_length=200)
-    signer_credentials = models.CharField(max_length=60, blank=True)
-    content_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["signed_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Addendum {self.uuid}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise FrozenRecordError("Addenda are signed when written and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecordError("Addenda cannot be deleted.")
-
-    def signed_content(self) -> dict:
-        return {
-            "uuid": str(self.uuid),
-            "note": str(self.note.uuid),
-            "note_hash": self.note.content_hash,
-            "text": self.text,
-            "author": str(self.author.uuid),
-            "signer_name": self.signer_name,
-            "signer_credentials": self.signer_credentials,
-            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
-        }
-
-
-class FrozenWhenSigned(models.Model):
-    """A note that is frozen once signed: ``save()`` and ``delete()`` refuse once
-    the row was loaded (or saved) as signed. The application-level half of the
-    guard; PostgreSQL triggers enforce the same below the ORM. Concrete models
-    have a ``status`` field with the value ``"signed"`` and name themselves in
-    ``frozen_label`` (e.g. "progress notes") for the error message.
-    """
-
-    frozen_label = "signed records"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", None) == "signed":
-            raise FrozenRecordError(
-                f"Signed {self.frozen_label} cannot be changed; add an addendum."
-            )
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
-
-    def delete(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", self.status) == "signed":
-            raise FrozenRecordError(f"Signed {self.frozen_label} cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == "signed"

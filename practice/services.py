@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from practice import audit
+from practice import audit, credentials
 from practice.models import AuditAction, User
 from practice.permissions import forget_cached_permissions
 from practice.roles import Role
@@ -13,10 +13,18 @@ from practice.roles import Role
 def user_save(*, form, actor, request=None) -> User:
     """Create or update a staff user from a validated StaffForm, set the role."""
     creating = form.instance.pk is None
-    old_role = None if creating else User.objects.get(pk=form.instance.pk).role
+    existing = None if creating else User.objects.get(pk=form.instance.pk)
+    # The view checks this too; the service refuses on its own (role hierarchy).
+    if not credentials.may_manage(actor, existing):
+        raise credentials.CredentialError("You cannot change this account.")
+    old_role = existing.role if existing else None
+    if form.cleaned_data["role"] == Role.PRACTICE_ADMIN and old_role != Role.PRACTICE_ADMIN:
+        raise credentials.CredentialError("Only the operator makes someone a practice admin.")
     user = form.save(commit=False)
-    if form.cleaned_data.get("password"):
-        user.set_password(form.cleaned_data["password"])
+    if creating:
+        # Nobody but the user chooses a password: a new account has none until
+        # its owner redeems the reset code the admin is shown next.
+        user.set_unusable_password()
     user.save()
     role = form.cleaned_data["role"]
     user_set_role(user=user, role=role)

@@ -76,11 +76,16 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "practice",
+    "practice.documents",
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.measures",
     "contacts",
+    "clients.schedule",
     "billing",
+    "clients.records",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -91,10 +96,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Per-session secrets (a clinician's process-note key) under a cookie key.
+    "practice.session_vault.SessionVaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle/absolute time-out first: an expired session never reaches the MFA step.
     "practice.middleware.SessionTimeoutMiddleware",
     "practice.middleware.MfaRequiredMiddleware",
+    # A session handed to a client (measures' client mode) reaches only its locked pages.
+    "practice.kiosk.KioskMiddleware",
     # A query string a page cannot use is a 400 with a message, never a 500.
     "practice.querystrings.BadQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -129,6 +138,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The try-out's web server and worker write to one SQLite file: WAL lets
+    # the job page read while the worker writes progress, and writers wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "practice.User"
@@ -209,6 +224,10 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a reverse proxy that sets X-Forwarded-For, audit events record the
+# client address it reports (first hop only). Off by default: without a proxy
+# that overwrites the header, anyone could write any address into the audit trail.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -247,12 +266,27 @@ STORAGES = {
 # only ever served through a permission-checked view.
 PRIVATE_FILES_DIR = Path(env.str("PRIVATE_FILES_DIR", default=str(VAR_DIR / "private")))
 
-# Celery: Redis broker when REDIS_URL is set; otherwise tasks run eagerly in the
-# web process (the embedded try-out).
+# E-mail (appointment reminders). SMTP in production; scripts/demo writes the
+# messages to files under var/mail (EMAIL_BACKEND=...filebased.EmailBackend).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="reminders@practice.invalid")
+
+# Celery: Redis broker when REDIS_URL is set. Without it (the embedded try-out)
+# kombu's filesystem transport under BROKER_DIR: messages are files, so a real
+# worker and beat (started by scripts/demo) need no broker server. Tasks never
+# run inside the web request unless CELERY_TASK_ALWAYS_EAGER=True (tests that
+# ask for it set it themselves).
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+BROKER_DIR = Path(env.str("BROKER_DIR", default=str(VAR_DIR / "broker")))
+CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -260,18 +294,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+    if REDIS_URL
+    else {
+        # One folder both ways: the web process writes, the worker reads.
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+)
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work (celery beat): delete expired documents, re-send jobs that were
 # queued while the broker was down.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-documents": {
-        "task": "practice.tasks.purge_expired_documents",
+        "task": "practice.documents.tasks.purge_expired_documents",
         "schedule": 3600.0,
     },
     "redispatch-queued-jobs": {
-        "task": "practice.tasks.redispatch_queued_jobs",
+        "task": "practice.documents.tasks.redispatch_queued_jobs",
         "schedule": 60.0,
+    },
+    # Chain new audit events and checkpoint the head (docs/audit-trail.md).
+    "seal-audit-trail": {
+        "task": "practice.audit.seal_task",
+        "schedule": float(env.int("AUDIT_SEAL_SECONDS", default=5)),
     },
 }
 # A queued job not picked up by a worker after this many seconds is sent again.
@@ -286,6 +335,84 @@ PRACTICE_KEY_PASSPHRASE = env_secret("PRACTICE_KEY_PASSPHRASE", "") or ""
 # Psychotherapy (process) notes have their own key set, never SECRET_KEY and
 # never the database: comma-separated Fernet keys, newest first.
 PROCESS_NOTES_KEYS = env_secret("PROCESS_NOTES_KEYS", "") or ""
+
+# The audit trail and signed records are keyed (HMAC-SHA256) with secrets held
+# outside the database, so someone who can write the database cannot recompute
+# a valid chain or a valid note hash (docs/audit-trail.md). Required, like
+# SECRET_KEY: scripts/bootstrap generates them for local use.
+def _hmac_key(name: str) -> bytes:
+    value = env_secret(name)
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Set it (or {name}_FILE) in the environment, or run "
+            "scripts/bootstrap to add it to var/local.env for a local try-out."
+        )
+    if len(value) < 32:
+        raise ImproperlyConfigured(f"{name} must be at least 32 characters of random data.")
+    return value.encode()
+
+
+AUDIT_HMAC_KEY = _hmac_key("AUDIT_HMAC_KEY")
+SIGNED_RECORD_HMAC_KEY = _hmac_key("SIGNED_RECORD_HMAC_KEY")
+# The sealer chains new audit events every AUDIT_SEAL_SECONDS (celery beat) and
+# appends a checkpoint of the chain head, signed with the practice certificate's
+# key, to a file in AUDIT_CHECKPOINT_DIR at most every AUDIT_CHECKPOINT_SECONDS.
+# Keep that directory off the database host, append-only (chattr +a), backed up.
+AUDIT_SEAL_SECONDS = env.int("AUDIT_SEAL_SECONDS", default=5)
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=60)
+AUDIT_CHECKPOINT_DIR = Path(
+    env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints"))
+)
+
+# Sealed process notes (docs/threat-model.md, docs/recovery.md): each author's
+# notes are also encrypted under a data key of their own, wrapped under a key
+# derived from their password (argon2id, these costs) and under the practice
+# RECOVERY PUBLIC KEY (X25519, base64 of 32 bytes). Its private half is kept
+# offline and never configured here; without a public key `check --deploy`
+# warns, and a lost password then means lost notes.
+PROCESS_NOTES_KDF_TIME_COST = env.int("PROCESS_NOTES_KDF_TIME_COST", default=3)
+PROCESS_NOTES_KDF_MEMORY_KIB = env.int("PROCESS_NOTES_KDF_MEMORY_KIB", default=64 * 1024)
+
+
+def _recovery_public_key(raw: str) -> str:
+    """Strict: empty, or the base64 of exactly 32 bytes (an X25519 public key)."""
+    import base64
+    import binascii
+
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        decoded = base64.b64decode(raw, validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise ImproperlyConfigured(
+            "PROCESS_NOTES_RECOVERY_PUBLIC_KEY must be the base64 of a 32-byte X25519 public "
+            "key (see docs/recovery.md). Never put the private half here."
+        )
+    return raw
+
+
+PROCESS_NOTES_RECOVERY_PUBLIC_KEY = _recovery_public_key(
+    env_secret("PROCESS_NOTES_RECOVERY_PUBLIC_KEY", "") or ""
+)
+
+# Credentials are the user's own (practice/credentials.py): an admin issues a
+# one-time reset code valid this long; the user is told of resets at sign-in
+# for this many days. The e-mail password reset is mounted only when
+# PASSWORD_RESET_BY_EMAIL is on, which needs EMAIL_HOST.
+SIGN_IN_RESET_MINUTES = env.int("SIGN_IN_RESET_MINUTES", default=60)
+SIGN_IN_RESET_NOTICE_DAYS = env.int("SIGN_IN_RESET_NOTICE_DAYS", default=30)
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+PASSWORD_RESET_BY_EMAIL = env_bool("PASSWORD_RESET_BY_EMAIL", False)
+if PASSWORD_RESET_BY_EMAIL and not EMAIL_HOST:
+    raise ImproperlyConfigured("PASSWORD_RESET_BY_EMAIL needs EMAIL_HOST (and its credentials).")
 
 # Logs carry ids only, never PHI.
 LOGGING = {

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 # OWASP: "=", "+", "-", "@", tab (0x09) and carriage return (0x0D).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,21 +40,31 @@ def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
-    """A workbook of (title, columns, rows) sheets; text is never a formula."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """A workbook of (title, columns, rows) sheets; text is never a formula.
+
+    Written in openpyxl's write-only mode: rows go to a temporary file as they
+    come, so a month of the whole practice does not sit in memory as cell
+    objects (issue 18).
+    """
+    workbook = Workbook(write_only=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append([safe_cell(c) for c in columns])
-        for row in rows:
-            sheet.append([float(v) if isinstance(v, Decimal) else safe_cell(v) for v in row])
-        # Belt and braces: openpyxl stores a string that starts with "=" as a
-        # formula; no cell this app writes is ever one.
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
+        sheet.append([_cell(sheet, c) for c in columns])
+        for row in rows:
+            sheet.append([_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=safe_cell(value))
+    # Belt and braces: openpyxl stores a string that starts with "=" as a
+    # formula; no cell this app writes is ever one.
+    cell.data_type = "s"
+    return cell

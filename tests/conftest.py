@@ -10,19 +10,40 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.test import Client as HttpClient
 
 from clients import services as client_services
 from clients.models import CareTeamRole
 from practice.roles import Role
-from tests.factories import ClientFactory, DiagnosisFactory, UserFactory
+from tests.factories import PASSWORD, ClientFactory, DiagnosisFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The same for the argon2id that wraps process-note keys (the costs are
+    # stored with each wrap, so this changes nothing but speed).
+    settings.PROCESS_NOTES_KDF_TIME_COST = 1
+    settings.PROCESS_NOTES_KDF_MEMORY_KIB = 1024
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    # Each test keeps its audit checkpoints to itself, never under var/.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture
+def audit_certificate(settings, practice_certificate):
+    """The tests' practice certificate signs (and verifies) audit checkpoints."""
+    settings.PRACTICE_CERT_FILE = practice_certificate / "cert.pem"
+    settings.PRACTICE_KEY_FILE = practice_certificate / "key.pem"
+    settings.PRACTICE_KEY_PASSPHRASE = "test-pass"
+    return settings
 
 
 @pytest.fixture
@@ -129,19 +150,51 @@ def mark_mfa_verified(http: HttpClient, user):
     return device
 
 
+def open_process_note_key(http: HttpClient, user, password: str = PASSWORD) -> bool:
+    """What a real sign-in with the password does for the sealed process notes:
+    open the user's key and keep it in this client's session vault (the vault
+    key goes into the client's cookie). False when nothing opened."""
+    from types import SimpleNamespace
+
+    from notes.psychotherapy import sealing
+    from practice import session_vault
+    from practice.roles import CLINICAL_ROLES
+
+    if sealing.author_key(user) is None:
+        if user.role not in CLINICAL_ROLES:
+            return False
+        # A clinician's key is made at their first sign-in.
+        sealing.author_key_create(author=user, password=password)
+    dek = sealing.unlock_with_password(user, password)
+    if dek is None:
+        return False
+    session = http.session
+    request = SimpleNamespace(COOKIES={}, session=session, user=user)
+    session_vault.vault_put(request, sealing.VAULT_NAME, dek)
+    session.save()
+    http.cookies[session_vault.COOKIE_NAME] = base64.urlsafe_b64encode(
+        request._vault_new_key
+    ).decode()
+    return True
+
+
 @pytest.fixture
 def login():
-    """login(user) -> a test client signed in as that user, MFA passed.
+    """login(user) -> a test client signed in as that user, MFA passed, with
+    their process-note key open as after a sign-in with their password.
 
     ``login(user, mfa=False)`` stops after the password step (what a stolen
     password alone would give): see tests/practice/test_mfa.py.
+    ``login(user, unseal=False)``: signed in without the password (sealed).
     """
 
-    def _login(user, mfa: bool = True):
+    def _login(user, mfa: bool = True, unseal: bool = True):
         http = HttpClient()
         http.force_login(user)
         if mfa:
             mark_mfa_verified(http, user)
+        if unseal:
+            open_process_note_key(http, user)
         return http
 
     return _login
@@ -150,7 +203,7 @@ def login():
 @pytest.fixture(scope="session")
 def practice_certificate(tmp_path_factory):
     """A self-signed practice certificate (made once per run) with an encrypted key."""
-    from practice.pdf import make_self_signed_certificate
+    from practice.documents.pdf import make_self_signed_certificate
 
     folder = tmp_path_factory.mktemp("practice-cert")
     cert, key = make_self_signed_certificate(

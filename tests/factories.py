@@ -128,3 +128,13 @@ class ProgressNoteFactory(factory.django.DjangoModelFactory):
         lambda n: suggest_cpt(n.service_type, _minutes(n.start_time, n.end_time))
     )
     cpt_code = factory.LazyAttribute(lambda n: n.cpt_suggested)
+
+
+def process_note_key(user, password: str = PASSWORD) -> bytes:
+    """The author's process-note key as their sign-in with ``password`` opens
+    it (made at the first one, as notes/psychotherapy/signals.py does)."""
+    from notes.psychotherapy import sealing
+
+    return sealing.unlock_with_password(user, password) or sealing.author_key_create(
+        author=user, password=password
+    )

@@ -18,9 +18,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from billing.models import BillingExport
-from clients import scheduling
 from clients import services as client_services
 from clients.models import AmendmentRequest, EmergencyAccess
+from clients.records.chart_export import CHART_EXPORT
+from clients.schedule import services as scheduling
 from contacts import services as contact_services
 from practice.models import AuditEvent, PracticeSettings
 from practice.roles import Role
@@ -30,6 +31,7 @@ from tests.factories import (
     ProgressNoteFactory,
     ReleaseFactory,
     UserFactory,
+    process_note_key,
 )
 from tests.permission_matrix import EXCLUDED, MATRIX, REFUSED, ROLES
 
@@ -93,7 +95,9 @@ def objects(matrix_people, client_record, settings, documents_settings):
     client_services.care_team_add(
         client=client_record, clinician=people["cleo"], actor=people["ada"]
     )
-    contact = CollateralFactory(client=client_record, name="Pat Rivera")
+    contact = CollateralFactory(
+        client=client_record, name="Pat Rivera", is_personal_representative=True
+    )
     roi = ReleaseFactory(contact=contact)
     start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     appointment = scheduling.appointment_book(
@@ -119,7 +123,7 @@ def objects(matrix_people, client_record, settings, documents_settings):
         )
 
     process_note = pn_services.process_note_create(
-        author=alice, client=client_record, text="Matrix process note"
+        author=alice, client=client_record, text="Matrix process note", key=process_note_key(alice)
     )
     amendment = AmendmentRequest.objects.create(
         client=client_record,
@@ -130,8 +134,8 @@ def objects(matrix_people, client_record, settings, documents_settings):
     )
     from billing import services as billing_services
     from notes import services as note_services
-    from practice import jobs
-    from practice.models import JobKind
+    from practice.documents import jobs
+
 
     progress_note = note_services.note_sign(
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
@@ -139,7 +143,7 @@ def objects(matrix_people, client_record, settings, documents_settings):
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
     # A finished chart export asked for by the auditor (only she may open it).
     job = jobs.document_job_start(
-        kind=JobKind.CHART_EXPORT,
+        kind=CHART_EXPORT,
         requested_by=people["audrey"],
         params={
             "start": str(timezone.localdate() - timedelta(days=30)),
@@ -164,8 +168,23 @@ def objects(matrix_people, client_record, settings, documents_settings):
         started_at=timezone.now() - timedelta(hours=3),
         expires_at=timezone.now() - timedelta(hours=2),
     )
+    from notes.measures import services as measure_services
+
+    measure_result = measure_services.measure_record(
+        client=client_record, instrument="phq9", answers=[1] * 8 + [0], clinician=alice
+    )
+    measure_schedule = measure_services.measure_schedule_set(
+        client=client_record,
+        instrument="phq9",
+        every_days=28,
+        starts_on=timezone.localdate(),
+        actor=alice,
+    )
     return {
         "client": client_record.uuid,
+        "phq9": "phq9",
+        "measure_result": measure_result.uuid,
+        "measure_schedule": measure_schedule.uuid,
         "member": client_record.care_team.get(clinician=alice).pk,
         "diagnosis": client_record.diagnoses.first().uuid,
         "contact": contact.uuid,

@@ -125,6 +125,31 @@ def decrypt(token: str, key_id: str = "") -> str:
 
 
 @sensitive_variables()
+def encrypt_bytes(data: bytes) -> tuple[str, str]:
+    """The outer layer over already-sealed bytes (no padding: the inner layer
+    padded the text). Returns (token, key id)."""
+    keys = keyset()
+    return keys._multi.encrypt(data).decode("ascii"), keys.primary_id
+
+
+@sensitive_variables()
+def decrypt_bytes(token: str, key_id: str = "") -> bytes:
+    keys = keyset()
+    try:
+        return keys._multi.decrypt(token.encode("ascii"))
+    except (InvalidToken, ValueError):
+        raise ProcessNoteKeyError(key_id) from None
+
+
+def pad(data: bytes) -> bytes:
+    return _pad(data)
+
+
+def unpad(data: bytes) -> bytes:
+    return _unpad(data)
+
+
+@sensitive_variables()
 def reencrypt(token: str, key_id: str = "") -> tuple[str, str]:
     """Re-encrypt a stored token under the newest key without handing the text back."""
     keys = keyset()

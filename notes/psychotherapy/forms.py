@@ -42,3 +42,19 @@ class ProcessNoteForm(forms.Form):
         if not value.strip():
             raise forms.ValidationError("Write something, or cancel.")
         return value
+
+
+class UnsealForm(forms.Form):
+    secret = forms.CharField(
+        label="Your previous password, or a recovery code",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "autofocus": True}),
+        help_text="The password you had before your sign-in was reset, or the one-time "
+        "recovery code your practice gave you after a recovery run.",
+    )
+    current_password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your notes are sealed again under this one.",
+    )

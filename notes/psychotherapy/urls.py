@@ -5,6 +5,7 @@ from notes.psychotherapy import views
 app_name = "psychotherapy"
 
 urlpatterns = [
+    path("unseal/", views.unseal, name="unseal"),
     path("client/<uuid:client_uuid>/", views.note_list, name="list"),
     path("client/<uuid:client_uuid>/new/", views.note_create, name="create"),
     path("<uuid:note_uuid>/", views.note_detail, name="detail"),

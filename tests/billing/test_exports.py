@@ -16,7 +16,8 @@ from django.utils import timezone
 from billing.models import BilledItem, BillingExport, FeeScheduleEntry
 from billing.selectors import last_month
 from clients import services as client_services
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes
 from tests.documents.signing import sign_progress_note
 from tests.factories import ClientFactory, ProgressNoteFactory
@@ -222,8 +223,8 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
     start_export(http, period, django_capture_on_commit_callbacks)
     first = BillingExport.objects.get()
     start_export(http, period, django_capture_on_commit_callbacks)
-    second = BillingExport.objects.exclude(pk=first.pk).get()
-    assert second.session_count == 0 and second.contact_minutes == 0
+    # Nothing left: the second export is refused, not recorded empty.
+    assert BillingExport.objects.count() == 1
 
     refused = http.post(reverse("billing:export_void", args=[first.uuid]), {"reason": ""})
     assert refused.status_code == 400
@@ -234,7 +235,7 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
     with django_capture_on_commit_callbacks(execute=True):
         http.post(reverse("billing:export_redo", args=[first.uuid]))
     redo = BillingExport.objects.order_by("-id").first()
-    assert redo.pk not in (first.pk, second.pk)
+    assert redo.pk != first.pk
     assert redo.session_minutes == first.session_minutes
     assert redo.contact_minutes == first.contact_minutes
     # Voiding twice is refused; the first void stays.
@@ -246,7 +247,7 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
 def test_a_retried_export_task_records_the_export_and_its_items_once(
     bill, billable, period, login, django_capture_on_commit_callbacks
 ):
-    from practice import jobs
+    from practice.documents import jobs
 
     start_export(login(bill), period, django_capture_on_commit_callbacks)
     job = DocumentJob.objects.get()
@@ -305,7 +306,7 @@ def test_a_biller_cannot_download_an_auditors_export_and_vice_versa(
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         login(audrey).post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(client_record.uuid),
                 "start": (today - timedelta(days=60)).isoformat(),
@@ -412,3 +413,16 @@ def test_the_files_of_a_voided_export_are_withdrawn(
     assert (
         AuditEvent.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(job.uuid)).count() == 1
     )
+
+
+def test_a_second_tab_s_export_is_refused_not_recorded_as_an_empty_one(
+    bill, billable, period, login, django_capture_on_commit_callbacks
+):
+    http = login(bill)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    start_export(http, period, django_capture_on_commit_callbacks)
+    assert BillingExport.objects.count() == 1
+    second = DocumentJob.objects.order_by("-id").first()
+    assert second.status == JobStatus.FAILED
+    page = http.get(reverse("documents:job", args=[second.uuid])).content.decode()
+    assert "Nothing to export" in page

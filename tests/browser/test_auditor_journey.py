@@ -13,10 +13,10 @@ from cryptography.fernet import Fernet
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from practice import pdf
+from practice.documents import pdf
 from tests.browser.conftest import assert_accessible, assert_fits
 from tests.documents.signing import sign_progress_note
-from tests.factories import ProgressNoteFactory
+from tests.factories import ProgressNoteFactory, process_note_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,9 @@ def chart_with_process_note(documents_settings, settings, alice, client_record):
         )
     )
     settings.PROCESS_NOTES_KEYS = Fernet.generate_key().decode()
-    note = process_notes.process_note_create(author=alice, client=client_record, text=PROCESS_TEXT)
+    note = process_notes.process_note_create(
+        author=alice, client=client_record, text=PROCESS_TEXT, key=process_note_key(alice)
+    )
     return client_record, note
 
 

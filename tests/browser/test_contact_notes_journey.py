@@ -1,6 +1,7 @@
 """Issue 3 in the browser: a clinician documents a call with a client's parent
-who has an active release; a collateral without one is refused with the reason
-and the typed text kept; the front desk cannot read a clinical summary."""
+who has an active release; a note with a collateral without one is kept as a
+draft that says why it cannot be signed (issue 14); the front desk cannot read
+a clinical summary."""
 
 import re
 from datetime import timedelta
@@ -114,7 +115,7 @@ def test_clinician_documents_a_call_with_a_parent_who_has_an_active_release(
         ("Lou Rivera", "the release expired on"),
     ],
 )
-def test_contact_without_an_active_release_is_refused_and_keeps_what_was_typed(
+def test_contact_without_an_active_release_is_kept_as_a_draft_that_says_why(
     page, sign_in, alice, client_record, doctor, lapsed_aunt, who, why
 ):
     sign_in(alice)
@@ -127,16 +128,19 @@ def test_contact_without_an_active_release_is_refused_and_keeps_what_was_typed(
     page.get_by_label("Summary and outcome").fill("Typed before the refusal.")
     page.get_by_role("button", name="Save and sign").click()
 
-    error = page.locator(".field.has-error").get_by_role("alert")
-    expect(error).to_contain_text(f"No active release of information for {who}")
-    expect(error).to_contain_text(why)
+    # Saved as a draft (issue 14): the page says what blocks signing.
+    expect(page.get_by_role("heading", name="Edit contact note")).to_be_visible()
+    blocker = page.locator(".signing-blocker")
+    expect(blocker).to_contain_text(f"No active release of information for {who}")
+    expect(blocker).to_contain_text(why)
     # Everything typed is still there.
     expect(page.get_by_label("Summary and outcome")).to_have_value("Typed before the refusal.")
     expect(page.get_by_label("Minutes of contact")).to_have_value("12")
     expect(page.get_by_label("E-mail")).to_be_checked()
     expect(page.get_by_label("Reason")).to_have_value("coordination_of_care")
     assert_accessible(page)
-    assert not ContactNote.objects.filter(client=client_record).exists()
+    note = ContactNote.objects.get(client=client_record)
+    assert not note.is_signed and note.summary == "Typed before the refusal."
     assert AuditEvent.objects.filter(
         action="access_denied", detail__rule="release_of_information"
     ).exists()

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clients import scheduling
 from clients.models import Appointment, AppointmentStatus
+from clients.schedule import services as scheduling
 from contacts.models import ContactNote
 from tests.browser.conftest import assert_accessible, assert_fits
 
@@ -72,7 +72,9 @@ def test_front_desk_no_show_and_reschedule_in_one_step_each(
     policy = "No-show fee of $75.00 applies under the practice policy."
     expect(page.get_by_text(policy, exact=True)).to_be_visible()
     expect(page.get_by_label("Contact note")).to_have_value(re.compile(re.escape(policy)))
-    expect(page.get_by_label("Phone")).to_be_checked()
+    # Honest defaults (issue 14): no means ticked and 0 minutes until typed.
+    expect(page.get_by_label("Phone")).not_to_be_checked()
+    expect(page.get_by_label("Minutes of contact")).to_have_value("0")
     assert_accessible(page)
     assert_fits(page, 1280)
     assert_fits(page, 768)
@@ -90,7 +92,7 @@ def test_front_desk_no_show_and_reschedule_in_one_step_each(
     assert today_appt.status == AppointmentStatus.NO_SHOW
     note = ContactNote.objects.get(appointment=today_appt)
     assert note.reason == "no_show" and note.is_signed and note.fee_applies
-    assert note.author == fran
+    assert note.author == fran and note.minutes == 0 and note.means == []
 
     # The contact note itself: signed, the fee recorded.
     log.get_by_role("row").filter(has_text="No-show").get_by_role("link").click()

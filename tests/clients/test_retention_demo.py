@@ -14,8 +14,8 @@ def test_the_admin_finds_one_record_past_retention_in_the_demo(monkeypatch, logi
     monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
-    assert Client.objects.filter(mrn="RB-009001").count() == 1
-    assert [c.mrn for c, _ in past_retention()] == ["RB-009001"]
+    assert Client.objects.filter(mrn="RB-R09001").count() == 1
+    assert [c.mrn for c, _ in past_retention()] == ["RB-R09001"]
     response = login(User.objects.get(username="admin")).get("/clients/retention/")
     assert response.status_code == 200
-    assert b"RB-009001" in response.content
+    assert b"RB-R09001" in response.content

@@ -33,6 +33,7 @@ def _create(client, author, collateral, *, day=CONTACT_DAY, **kw):
         minutes=10,
         summary="Discussed attendance.",
         now=_at(day) + timedelta(hours=2),
+        sign=kw.pop("sign", True),
         **kw,
     )
 
@@ -169,19 +170,86 @@ def test_clinician_documents_call_with_parent_with_active_release(
     assert note.means == ["phone", "email"]
 
 
-def test_clinician_is_refused_without_release_and_keeps_what_was_typed(
+def test_refused_note_is_kept_as_a_draft_that_says_what_blocks_signing(
     client_record, alice, doctor, login
 ):
+    http = login(alice)
     url = reverse("contacts:create", args=[client_record.uuid])
-    response = login(alice).post(url, _form(str(doctor.uuid)))
-    assert response.status_code == 200
-    body = response.content.decode()
+    response = http.post(url, _form(str(doctor.uuid)))
+    note = ContactNote.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("contacts:edit", args=[note.uuid])
+    assert not note.is_signed and note.collateral == doctor
+    assert note.summary == "Typed summary that must survive a refusal" and note.minutes == 12
+    body = http.get(response.url).content.decode()
+    assert "Cannot be signed yet" in body
     assert "No active release of information for Dr. Lee Novak (Primary care physician)" in body
     assert "Typed summary that must survive a refusal" in body
-    assert 'value="12"' in body
-    assert not ContactNote.objects.exists()
     denied = AuditEvent.objects.get(action=AuditAction.ACCESS_DENIED, user=alice)
     assert denied.detail == {"rule": "release_of_information", "collateral": str(doctor.uuid)}
+    # Signing the draft from its page is refused the same way.
+    http.post(reverse("contacts:sign", args=[note.uuid]))
+    note.refresh_from_db()
+    assert not note.is_signed
+
+
+def test_release_recorded_in_place_lets_the_draft_be_signed_with_its_text(
+    client_record, alice, doctor, login
+):
+    http = login(alice)
+    http.post(reverse("contacts:create", args=[client_record.uuid]), _form(str(doctor.uuid)))
+    note = ContactNote.objects.get()
+    today = timezone.localdate()
+    response = http.post(
+        reverse("contacts:edit", args=[note.uuid]),
+        _form(
+            str(doctor.uuid),
+            **{
+                "release-signed_date": today.isoformat(),
+                "release-expires_on": today.replace(year=today.year + 1).isoformat(),
+                "release-scope": "Medication coordination",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.is_signed and note.summary == "Typed summary that must survive a refusal"
+    assert note.roi is not None and note.roi.contact == doctor
+    assert note.disclosure_basis.startswith("Release of information signed")
+    assert note.hash_matches()
+
+
+def test_bad_release_in_place_keeps_note_and_release_fields(client_record, alice, doctor, login):
+    response = login(alice).post(
+        reverse("contacts:create", args=[client_record.uuid]),
+        _form(
+            str(doctor.uuid),
+            **{
+                "release-signed_date": "2020-01-01",
+                "release-expires_on": "2019-01-01",
+                "release-scope": "Scope typed",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The release cannot expire before it was signed." in body
+    assert "Scope typed" in body and "Typed summary that must survive a refusal" in body
+    assert not ContactNote.objects.exists()
+
+
+def test_person_list_shows_release_status_on_the_contact_date(client_record, alice, pat, login):
+    ReleaseFactory(contact=pat, signed_date=date(2023, 1, 1), expires_on=date(2023, 12, 31))
+    response = login(alice).post(
+        reverse("contacts:create", args=[client_record.uuid]),
+        _form(str(pat.uuid), contact_at="2023-04-27T10:00", reason=""),
+    )
+    body = response.content.decode()
+    assert "Pat Rivera (Parent) · release active on 2023-04-27" in body
+    today = login(alice).get(reverse("contacts:create", args=[client_record.uuid]))
+    assert f"Pat Rivera (Parent) · no active release on {timezone.localdate():%Y-%m-%d}" in (
+        today.content.decode()
+    )
 
 
 def test_emergency_note_is_flagged_in_the_chart(client_record, alice, doctor, login):
@@ -197,5 +265,5 @@ def test_emergency_note_is_flagged_in_the_chart(client_record, alice, doctor, lo
         ),
     )
     assert response.status_code == 302
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert "pill-danger" in chart and ">Emergency<" in chart

@@ -24,8 +24,9 @@ from contacts import services as contact_services
 from contacts.models import ContactNote
 from notes.psychotherapy import services as pn_services
 from notes.psychotherapy.models import ProcessNote
-from practice.audit import verify_chain
+from practice import audit
 from practice.models import AuditEvent
+from tests.factories import process_note_key
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_TEXT = "Restore drill: the client's dream about the lighthouse"
@@ -41,20 +42,26 @@ import json, django
 django.setup()
 from clients.models import Client
 from contacts.models import ContactNote
-from notes.psychotherapy import crypto
+from notes.psychotherapy import sealing
 from notes.psychotherapy.models import ProcessNote
-from practice.audit import verify_chain
+from practice.audit import verify
 from practice.models import AuditEvent
-checked, bad, reason = verify_chain()
-notes = [crypto.decrypt(n.ciphertext, n.key_id) for n in ProcessNote.objects.order_by("id")]
+# Read-only: the chain was sealed and checkpointed before the dump.
+result = verify(seal_first=False)
+# Sealed under the author's key: opened with the author's password, as at sign-in.
+notes = [
+    sealing.decrypt_note(n, sealing.unlock_with_password(n.author, "correct-horse-battery-staple"))
+    for n in ProcessNote.objects.order_by("id")
+]
 print(json.dumps({
     "clients": Client.objects.count(),
     "contact_notes": ContactNote.objects.count(),
     "process_notes": ProcessNote.objects.count(),
     "audit": AuditEvent.objects.count(),
     "last_hash": AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first(),
-    "chain_checked": checked,
-    "chain_ok": bad is None,
+    "chain_checked": result.checked,
+    "chain_ok": result.ok,
+    "chain_reason": result.reason,
     "texts": notes,
 }))
 """
@@ -74,11 +81,13 @@ def _pg_env(db: dict) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
-    alice, client_record, settings, tmp_path
+    alice, client_record, settings, tmp_path, audit_certificate
 ):
     key = Fernet.generate_key().decode()
     settings.PROCESS_NOTES_KEYS = key
-    pn_services.process_note_create(author=alice, client=client_record, text=SECRET_TEXT)
+    pn_services.process_note_create(
+        author=alice, client=client_record, text=SECRET_TEXT, key=process_note_key(alice)
+    )
     contact_services.contact_note_create(
         client=client_record,
         author=alice,
@@ -90,6 +99,7 @@ def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
         summary="Restore drill contact",
         sign=True,
     )
+    assert audit.verify().ok  # seals the trail and writes its checkpoint
     expected = {
         "clients": Client.objects.count(),
         "contact_notes": ContactNote.objects.count(),
@@ -97,7 +107,6 @@ def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
         "audit": AuditEvent.objects.count(),
         "last_hash": AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first(),
     }
-    assert verify_chain()[1] is None
 
     db = connection.settings_dict
     env = _pg_env(db)
@@ -124,7 +133,17 @@ def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
         )
         user = db.get("USER") or "postgres"
         url = f"postgres://{user}@{env['PGHOST']}:{env['PGPORT']}/{scratch}"
-        run_env = dict(env, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="practice.settings")
+        run_env = dict(
+            env,
+            DATABASE_URL=url,
+            DJANGO_SETTINGS_MODULE="practice.settings",
+            # The checkpoints and the certificate live outside the database:
+            # the restored copy is checked against the same ones.
+            AUDIT_CHECKPOINT_DIR=str(settings.AUDIT_CHECKPOINT_DIR),
+            PRACTICE_CERT_FILE=str(settings.PRACTICE_CERT_FILE),
+            PRACTICE_KEY_FILE=str(settings.PRACTICE_KEY_FILE),
+            PRACTICE_KEY_PASSPHRASE=settings.PRACTICE_KEY_PASSPHRASE,
+        )
 
         def verify(keys: str) -> subprocess.CompletedProcess:
             return subprocess.run(
@@ -141,7 +160,8 @@ def test_dump_and_restore_keeps_counts_audit_chain_and_encrypted_notes(
         found = json.loads(restored.stdout.strip().splitlines()[-1])
         for name, value in expected.items():
             assert found[name] == value, name
-        assert found["chain_ok"] and found["chain_checked"] == expected["audit"]
+        assert found["chain_ok"], found["chain_reason"]
+        assert found["chain_checked"] == expected["audit"]
         assert found["texts"] == [SECRET_TEXT]
 
         # Restored without the right key, the notes stay unreadable.

@@ -26,7 +26,7 @@ def _age_session(http, key: str, seconds: int) -> None:
 
 def test_idle_session_ends_audited_as_timeout(login, alice, client_record, settings):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     assert http.get(chart).status_code == 200
     _age_session(http, SESSION_LAST_SEEN_KEY, settings.SESSION_IDLE_SECONDS + 1)
     response = http.get(chart)
@@ -43,7 +43,7 @@ def test_idle_session_ends_audited_as_timeout(login, alice, client_record, setti
 
 def test_activity_keeps_the_session(login, alice, client_record, settings):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     _age_session(http, SESSION_LAST_SEEN_KEY, settings.SESSION_IDLE_SECONDS - 30)
     assert http.get(chart).status_code == 200  # refreshes the idle clock
     _age_session(http, SESSION_LAST_SEEN_KEY, 60)
@@ -53,7 +53,7 @@ def test_activity_keeps_the_session(login, alice, client_record, settings):
 def test_absolute_limit_ends_even_an_active_session(login, alice, client_record, settings):
     http = login(alice)
     _age_session(http, SESSION_STARTED_KEY, settings.SESSION_ABSOLUTE_SECONDS + 1)
-    response = http.get(reverse("clients:chart", args=[client_record.uuid]))
+    response = http.get(reverse("records:chart", args=[client_record.uuid]))
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action=AuditAction.LOGOUT, username="alice").last()
     assert event.detail == {"reason": "absolute_limit"}
@@ -80,7 +80,7 @@ def test_expired_session_gets_401_json(login, alice, settings):
 
 def test_browser_timeout_post_ends_the_session(login, alice, client_record):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     response = http.post(reverse("session_timeout"), {"next": chart})
     assert response["Location"] == f"{reverse('login')}?next={chart.replace('/', '%2F')}"
     assert http.get(chart).status_code == 302
@@ -167,7 +167,7 @@ def test_passwords_are_hashed_with_argon2_in_production():
 
 
 def test_security_headers_on_a_phi_page(login, alice, client_record):
-    response = login(alice).get(reverse("clients:chart", args=[client_record.uuid]))
+    response = login(alice).get(reverse("records:chart", args=[client_record.uuid]))
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
@@ -210,6 +210,10 @@ def _production_env(**extra) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/ehr-check.sqlite3"),
         # No var/local.env: everything from the environment, as in production.
         "EHR_ENV_FILE": "/nonexistent",
+        "AUDIT_HMAC_KEY": "a" * 16 + "-audit-hmac-key-" + "Z7" * 12,
+        "SIGNED_RECORD_HMAC_KEY": "s" * 16 + "-record-hmac-key-" + "Q3" * 12,
+        # The public half of the practice's process-note recovery key pair.
+        "PROCESS_NOTES_RECOVERY_PUBLIC_KEY": "RerNl6J2+ecRwjtTtwC+bV4ImqTHQXKnzQdIKiZNUHI=",
     }
     env.update(extra)
     return env
@@ -235,6 +239,15 @@ def test_check_deploy_flags_the_demo_mfa_exemption():
     result = _check_deploy(_production_env(MFA_EXEMPT_USERNAMES="clinician"))
     assert result.returncode != 0
     assert "practice.W001" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_without_a_recovery_key_and_refuses_a_malformed_one():
+    missing = _check_deploy(_production_env(PROCESS_NOTES_RECOVERY_PUBLIC_KEY=""))
+    assert missing.returncode != 0
+    assert "psychotherapy.W001" in missing.stdout + missing.stderr
+    bad = _check_deploy(_production_env(PROCESS_NOTES_RECOVERY_PUBLIC_KEY="not-a-key"))
+    assert bad.returncode != 0
+    assert "PROCESS_NOTES_RECOVERY_PUBLIC_KEY must be the base64" in bad.stderr
 
 
 @pytest.mark.parametrize("value", ["yes", "flase"])

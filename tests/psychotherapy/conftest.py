@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from clients import services as client_services
 from clients.models import CareTeamRole
 from notes.psychotherapy import services
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, process_note_key
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
@@ -26,7 +26,11 @@ def process_keys(settings):
 def write_note():
     def _write(author, client, text=SECRET, session_date=None):
         return services.process_note_create(
-            author=author, client=client, text=text, session_date=session_date
+            author=author,
+            client=client,
+            text=text,
+            key=process_note_key(author),
+            session_date=session_date,
         )
 
     return _write

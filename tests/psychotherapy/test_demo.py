@@ -6,9 +6,10 @@ import pytest
 
 from clients import services as client_services
 from clients.models import CareTeamRole
-from notes.psychotherapy import crypto, demo
+from demo import process_notes as demo
+from notes.psychotherapy import crypto, sealing
 from notes.psychotherapy.models import ProcessNote
-from tests.factories import ClientFactory
+from tests.factories import PASSWORD, ClientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +28,18 @@ def demo_clients(alice, ada):
     return [record, ClientFactory()]
 
 
-def test_seed_writes_two_readable_notes_once(demo_users, demo_clients):
-    demo.seed(demo_users, demo_clients, random.Random(1))
-    demo.seed(demo_users, demo_clients, random.Random(2))
+def test_seed_writes_two_notes_sealed_under_the_demo_password_once(demo_users, demo_clients):
+    demo.seed(demo_users, demo_clients, random.Random(1), password=PASSWORD)
+    demo.seed(demo_users, demo_clients, random.Random(2), password=PASSWORD)
     notes = list(ProcessNote.objects.all())
     assert len(notes) == 2
     assert {n.author for n in notes} == {demo_users["clinician"]}
     assert {n.client for n in notes} == {demo_clients[0]}
-    assert {crypto.decrypt(n.ciphertext, n.key_id) for n in notes} == set(demo.DEMO_TEXTS)
+    key = sealing.unlock_with_password(demo_users["clinician"], PASSWORD)
+    assert {sealing.decrypt_note(n, key) for n in notes} == set(demo.DEMO_TEXTS)
+    # Only the clinician's password opens them: the outer key alone does not.
+    with pytest.raises(crypto.ProcessNoteKeyError):
+        crypto.decrypt(notes[0].ciphertext, notes[0].key_id)
 
 
 def test_seed_skips_quietly_without_a_key(demo_users, demo_clients, settings):

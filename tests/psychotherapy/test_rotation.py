@@ -6,9 +6,10 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from notes.psychotherapy import crypto
+from notes.psychotherapy import crypto, sealing
 from notes.psychotherapy.models import ProcessNote
 from practice.models import AuditAction, AuditEvent
+from tests.factories import process_note_key
 from tests.psychotherapy.conftest import KEY_A, KEY_B
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,11 @@ def _rotate(**kwargs):
 
 
 def _read_all():
-    return {n.uuid: crypto.decrypt(n.ciphertext, n.key_id) for n in ProcessNote.objects.all()}
+    # Both layers: the outer key set rotates, the author's sealed layer is untouched.
+    return {
+        n.uuid: sealing.decrypt_note(n, process_note_key(n.author))
+        for n in ProcessNote.objects.all()
+    }
 
 
 def test_rotation_reencrypts_everything_and_the_old_key_can_then_be_dropped(

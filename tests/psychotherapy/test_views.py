@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from notes.psychotherapy import crypto
+from notes.psychotherapy import sealing
 from notes.psychotherapy.models import ProcessNote
 from practice.models import AuditAction, AuditEvent
+from tests.factories import process_note_key
 from tests.psychotherapy.conftest import KEY_A, KEY_B, SECRET
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,10 @@ def test_author_creates_reads_edits_and_deletes(alice, client_record, login):
     assert edited.status_code == 302
     note.refresh_from_db()
     assert note.session_date is None
-    assert crypto.decrypt(note.ciphertext) == "Revised: less about Lorenzo, more about me"
+    assert (
+        sealing.decrypt_note(note, process_note_key(alice))
+        == "Revised: less about Lorenzo, more about me"
+    )
 
     confirm = http.get(reverse("psychotherapy:delete", args=[note.uuid]))
     assert confirm.status_code == 200 and ProcessNote.objects.exists()
@@ -191,7 +195,9 @@ def test_a_clinician_may_not_write_about_a_client_off_their_caseload_via_the_ser
     from notes.psychotherapy import services
 
     with pytest.raises(services.ServiceError):
-        services.process_note_create(author=bob, client=client_record, text="x")
+        services.process_note_create(
+            author=bob, client=client_record, text="x", key=process_note_key(bob)
+        )
     assert not ProcessNote.objects.exists()
 
 
