@@ -10,6 +10,7 @@ from datetime import UTC, date
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from practice.roles import Role
@@ -89,6 +90,13 @@ class PracticeSettings(models.Model):
         default=7, help_text="Generated documents are deleted after this many days."
     )
     mrn_prefix = models.CharField(max_length=8, default="RB")
+    plan_review_days = models.PositiveSmallIntegerField(
+        "treatment-plan review (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="A new or revised treatment plan is due for review this many days "
+        "after it is started.",
+    )
     require_mfa = models.BooleanField(
         "Require two-factor sign-in for everyone",
         default=True,

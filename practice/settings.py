@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.plans",
     "notes.measures",
     "contacts",
     "clients.schedule",

@@ -102,10 +102,13 @@ def _queries(http, url: str) -> list[str]:
 
 def test_the_chart_runs_the_same_queries_for_5_or_500_notes(login, alice, client_record, ada):
     from clients import services as client_services
-    from tests.factories import ClientFactory
+    from tests.factories import ClientFactory, DiagnosisFactory, plan_in_effect
 
     long_chart = ClientFactory()
     client_services.care_team_add(client=long_chart, clinician=alice, actor=ada, role="primary")
+    # Like client_record: a diagnosis and a treatment plan in effect.
+    DiagnosisFactory(client=long_chart)
+    plan_in_effect(long_chart, alice)
     _signed_notes(client_record, alice, 5)
     _signed_notes(long_chart, alice, 500)
     http = login(alice)

@@ -1,6 +1,7 @@
 """The auditor's chart export: one signed PDF of a client's record set for a period.
 
-The record set is the demographics, diagnoses, signed progress notes (with
+The record set is the demographics, diagnoses, signed treatment-plan versions
+(with each goal's session ratings), signed progress notes (with
 addenda, signatures and co-signatures), standard measures (trends and
 answers), signed contact notes (with addenda),
 appointments with their statuses, and, for roles that may read it, a summary of
@@ -33,6 +34,7 @@ from contacts.models import NoteStatus as ContactStatus
 from notes.measures import trends as measure_trends
 from notes.measures.models import MeasureResult
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
+from notes.plans.selectors import plans_for_export
 from practice import integrity
 from practice.dates import day_bounds
 from practice.documents import pdf
@@ -139,6 +141,7 @@ class ExportPlan:
     integrity_failures: int = 0
     generated_at: object = None
     failed: list = field(default_factory=list)
+    plans: list = field(default_factory=list)  # signed treatment-plan versions (the cover)
 
     @property
     def part_count(self) -> int:
@@ -231,6 +234,10 @@ def plan_export(job) -> ExportPlan:
     # The cover says how many signed records fail their keyed hash, before the
     # parts that show each one are made: a first pass over the ids, a part at a
     # time, that only counts (each failure is audited once, when its part is made).
+    plan.plans = plans_for_export(client, start, end)
+    plan.integrity_failures = sum(
+        not hash_matches(p.content_hash, p.signed_content()) for p in plan.plans
+    )
     for loader, ids in ((_progress_notes, plan.progress_ids), (_contact_notes, plan.contact_ids)):
         for chunk in _chunks(ids):
             plan.integrity_failures += sum(
@@ -266,9 +273,13 @@ def export_parts(plan: ExportPlan) -> Iterator[str]:
         .select_related("clinician")
         .order_by("completed_at", "id")
     )
+    plan.failed += integrity.check_signed(
+        plan.plans, context="chart_export", user=plan.job.requested_by
+    )
     yield _render(
         plan,
         part="cover",
+        plans=plan.plans,
         progress_count=len(plan.progress_ids),
         contact_count=len(plan.contact_ids),
         with_audit=plan.with_audit,
