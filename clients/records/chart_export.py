@@ -84,7 +84,6 @@ def can_export_chart(user, client: Client) -> bool:
     return client_access.can(user, client_access.DOCUMENT, client)
 
 
-
 def may_read_audit_trail(user, client: Client) -> bool:
     """The export holds the chart's audit trail only for roles that may read it
     on the chart's audit page (auditors, practice admins): a clinician's export
@@ -156,7 +155,7 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[i : i + NOTES_PER_PART]
 
 
-def _progress_notes(ids: list[int]):
+def progress_notes_part(ids: list[int]):
     return (
         ProgressNote.objects.filter(id__in=ids)
         .select_related("client", "author", "cosigner", "appointment")
@@ -172,7 +171,7 @@ def _progress_notes(ids: list[int]):
     )
 
 
-def _contact_notes(ids: list[int]):
+def contact_notes_part(ids: list[int]):
     return (
         ContactNote.objects.filter(id__in=ids)
         .select_related("client", "author", "roi", "collateral", "appointment")
@@ -238,7 +237,10 @@ def plan_export(job) -> ExportPlan:
     plan.integrity_failures = sum(
         not hash_matches(p.content_hash, p.signed_content()) for p in plan.plans
     )
-    for loader, ids in ((_progress_notes, plan.progress_ids), (_contact_notes, plan.contact_ids)):
+    for loader, ids in (
+        (progress_notes_part, plan.progress_ids),
+        (contact_notes_part, plan.contact_ids),
+    ):
         for chunk in _chunks(ids):
             plan.integrity_failures += sum(
                 not hash_matches(r.content_hash, r.signed_content())
@@ -297,8 +299,8 @@ def export_parts(plan: ExportPlan) -> Iterator[str]:
         measure_trends=measure_trends.trends_for(measure_results, id_prefix="pdf-trend"),
     )
     for part, loader, ids, key in (
-        ("progress", _progress_notes, plan.progress_ids, "progress_notes"),
-        ("contact", _contact_notes, plan.contact_ids, "contact_notes"),
+        ("progress", progress_notes_part, plan.progress_ids, "progress_notes"),
+        ("contact", contact_notes_part, plan.contact_ids, "contact_notes"),
     ):
         for number, chunk in enumerate(_chunks(ids)):
             notes = list(loader(chunk))
