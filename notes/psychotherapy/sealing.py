@@ -375,8 +375,8 @@ def seal_legacy_notes(*, author, dek: bytes, request=None, via: str) -> int:
     return sealed
 
 
-def keep_in_session(request, dek: bytes) -> None:
-    vault_put(request, VAULT_NAME, dek)
+def keep_in_session(request, dek: bytes, *, fresh: bool = False) -> None:
+    vault_put(request, VAULT_NAME, dek, fresh=fresh)
 
 
 def forget_in_session(request) -> None:

@@ -298,3 +298,11 @@ def test_notes_from_before_sealing_are_not_sealed_under_a_reset_password(
     assert legacy.sealed_with == ""
     url = reverse("psychotherapy:detail", kwargs={"note_uuid": legacy.uuid})
     assert "Written before sealing" not in http.get(url).content.decode()
+
+
+def test_each_sign_in_gets_a_new_vault_key(alice, client_record, authored):
+    http = HttpClient()
+    first = http.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    # Signing in again in the same browser, with the vault cookie still there.
+    second = http.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert first.cookies[COOKIE_NAME].value != second.cookies[COOKIE_NAME].value
