@@ -260,7 +260,9 @@ def child_billing_export() -> dict:
     from django.db import connection, transaction
 
     from billing import selectors, services
-    from practice.models import DocumentJob, JobKind, User
+    from billing.services import BILLING_EXPORT
+    from practice.documents.models import DocumentJob
+    from practice.models import User
 
     start, end = selectors.last_month()
     period = selectors.Period(start=start, end=end)
@@ -315,7 +317,7 @@ def child_billing_export() -> dict:
     try:
         with transaction.atomic():
             job = DocumentJob.objects.create(
-                kind=JobKind.BILLING_EXPORT,
+                kind=BILLING_EXPORT,
                 requested_by=biller,
                 params={"start": start.isoformat(), "end": end.isoformat()},
             )
@@ -337,7 +339,9 @@ def child_billing_export() -> dict:
 
 
 def _chart_job(client, username, max_notes: int = 0):
-    from practice.models import DocumentJob, JobKind, User
+    from clients.records.chart_export import CHART_EXPORT
+    from practice.documents.models import DocumentJob
+    from practice.models import User
 
     days = list(
         client.progress_notes.order_by("service_date").values_list("service_date", flat=True)
@@ -346,7 +350,7 @@ def _chart_job(client, username, max_notes: int = 0):
         days = days[:max_notes]
     first, last = days[0], days[-1]
     return DocumentJob(
-        kind=JobKind.CHART_EXPORT,
+        kind=CHART_EXPORT,
         requested_by=User.objects.get(username=username),
         client_uuid=client.uuid,
         params={"start": first.isoformat(), "end": last.isoformat()},
@@ -390,7 +394,7 @@ def child_chart_pdf(mrn: str, with_baseline: str, max_notes: str = "0") -> dict:
 
 
 def _build_chart_export(job):
-    from practice.jobs import _builder
+    from practice.documents.jobs import _builder
 
     return _builder(job.kind)(job, lambda percent: None)
 
@@ -403,7 +407,7 @@ def _weasyprint_alone(client, job) -> float:
     """
     from weasyprint import CSS, HTML
 
-    from practice import pdf
+    from practice.documents import pdf
 
     pieces = _export_html(client, job)
     css = CSS(filename=str(pdf.PDF_CSS))
@@ -437,13 +441,13 @@ def _export_html(client, job) -> list[str]:
         "generated_at": timezone.now(),
         **module.chart_record_set(client, start, end),
     }
-    return [render_to_string("clients/pdf/chart_export.html", context)]
+    return [render_to_string("records/pdf/chart_export.html", context)]
 
 
 def _builder_module(job) -> str:
-    from practice.jobs import BUILDERS
+    from practice.documents import registry
 
-    return BUILDERS[job.kind].split(":")[0]
+    return registry.get(job.kind).builder.__module__
 
 
 def child_verify_chain() -> dict:

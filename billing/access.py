@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from billing.models import BillingExport
-from practice import audit
-from practice.models import AuditAction
 from practice.permissions import has_role_perm
+from practice.refusals import deny
 
 VIEW = "billing.view_billingexport"
 ADD = "billing.add_billingexport"
@@ -28,17 +26,15 @@ VOID_REFUSAL = "Only the biller who made this export, or a practice admin, voids
 
 
 def _deny(request, perm: str, *, object_id: str = "", not_found: bool) -> None:
-    message = VOID_REFUSAL if perm == VOID else REFUSAL
-    audit.record(
-        AuditAction.ACCESS_DENIED,
-        request=request,
+    deny(
+        request,
+        permission=perm,
+        not_found=not_found,
+        reason=VOID_REFUSAL if perm == VOID else REFUSAL,
+        message="No such export.",
         object_type="billing.billingexport",
         object_id=object_id,
-        detail={"permission": perm, "path": request.path[:200]},
     )
-    if not_found:
-        raise Http404("No such export.")
-    raise PermissionDenied(message)
 
 
 def require_billing(request, perm: str = VIEW) -> None:

@@ -7,7 +7,7 @@ note's text. Nothing here selects a note body, summary or psychotherapy note.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -38,6 +38,7 @@ from billing.models import BilledItem, BillingExport, FeeScheduleEntry, ItemKind
 from contacts.models import ContactNote
 from contacts.models import NoteStatus as ContactStatus
 from notes.models import EARLIEST_SERVICE_DATE, MAX_SESSION_MINUTES, NoteStatus, ProgressNote
+from practice.dates import day_bounds
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
@@ -51,9 +52,7 @@ class Period:
 
     @property
     def bounds(self) -> tuple[datetime, datetime]:
-        lower = timezone.make_aware(datetime.combine(self.start, time.min))
-        upper = timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-        return lower, upper
+        return day_bounds(self.start, self.end)
 
 
 def last_month(today: date | None = None) -> tuple[date, date]:

@@ -36,8 +36,10 @@ from clients.models import Client
 from contacts.models import ContactNote, Means, Reason
 from notes.models import PlaceOfService, ProgressNote
 from practice import audit
-from practice.jobs import DocumentRefused, OutputFile, document_job_start
-from practice.models import AuditAction, DocumentJob, JobKind, User
+from practice.documents.jobs import DocumentRefused, OutputFile, document_job_start
+from practice.documents.models import DocumentJob
+from practice.models import AuditAction, User
+from practice.refusals import Refused
 from practice.spreadsheets import csv_bytes, xlsx_bytes
 
 SESSION_COLUMNS = [
@@ -73,7 +75,11 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class BillingRefused(Exception):
+# The document kind of a billing export (registered in billing.documents).
+BILLING_EXPORT = "billing_export"
+
+
+class BillingRefused(Refused):
     """A rule refused the request; the message is safe to show."""
 
 
@@ -93,16 +99,15 @@ def billing_export_start(
         "client": str(client.uuid) if client else None,
     }
     job = document_job_start(
-        kind=JobKind.BILLING_EXPORT, requested_by=actor, params=params, request=request
+        kind=BILLING_EXPORT, requested_by=actor, params=params, request=request
     )
     audit.record(
         AuditAction.EXPORT,
         request=request,
         user=actor,
-        object_type="practice.documentjob",
-        object_id=str(job.uuid),
+        obj=job,
         client=client,
-        detail={"kind": JobKind.BILLING_EXPORT, **params},
+        detail={"kind": BILLING_EXPORT, **params},
     )
     return job
 

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from billing import access, selectors, services
 from billing.forms import PeriodForm, VoidForm
 from billing.models import ExportStatus
-from practice.models import DocumentJob
+from practice.documents.models import DocumentJob
+from practice.refusals import Refused
 
 
 def _period(form: PeriodForm) -> selectors.Period:
@@ -125,7 +126,7 @@ def export_void(request: HttpRequest, export_uuid) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.BillingRefused as exc:
+        except Refused as exc:
             messages.error(request, str(exc))
         else:
             messages.success(

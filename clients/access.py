@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from clients import emergency
-from clients.models import Client
-from practice import audit
-from practice.models import AuditAction
-from practice.permissions import has_perm, objects_with_perm
+from clients.emergency import services as emergency
+from clients.models import Client, EmergencyAccess
+from practice import refusals
+from practice.permissions import has_perm, has_role_perm, objects_with_perm
 
 VIEW = "clients.view_client"
 CLINICAL = "clients.view_clinical"
@@ -64,18 +62,17 @@ def can_manage_contacts(user, client: Client) -> bool:
 def deny(
     request, client: Client | None, perm: str, *, not_found: bool, object_type="", object_id=""
 ):
-    """Audit a refusal and raise the matching exception."""
-    audit.record(
-        AuditAction.ACCESS_DENIED,
-        request=request,
+    """Audit a refusal and raise the matching exception (``practice.refusals.deny``
+    with this app's reasons)."""
+    refusals.deny(
+        request,
+        permission=perm,
+        not_found=not_found,
+        reason=_REASONS.get(perm, refusals.DEFAULT_REASON),
+        client=client,
         object_type=object_type or "clients.client",
         object_id=object_id or (str(client.uuid) if client else ""),
-        client=client,
-        detail={"permission": perm, "path": request.path[:200]},
     )
-    if not_found:
-        raise Http404("No such record, or it is not on your caseload.")
-    raise PermissionDenied(_REASONS.get(perm, "You do not have access to this."))
 
 
 def get_client_for_user(request, client_uuid: uuid.UUID | str, perm: str = VIEW) -> Client:
@@ -97,3 +94,36 @@ def get_client_for_user(request, client_uuid: uuid.UUID | str, perm: str = VIEW)
 
 def clients_visible_to(user):
     return objects_with_perm(user, VIEW, Client.objects.all())
+
+
+def clients_by_uuid(user, uuids) -> dict:
+    """{uuid: client} of those ``uuids`` the user may reach (documents name them),
+    through the care team, a role, or an active emergency grant."""
+    found = {c.uuid: c for c in clients_visible_to(user).filter(uuid__in=uuids)}
+    for client in Client.objects.filter(uuid__in=set(uuids) - set(found)):
+        if can(user, VIEW, client):
+            found[client.uuid] = client
+    return found
+
+
+def job_client_rule(request, job) -> str | None:
+    """Access rule of document kinds about one client: the asker must still
+    reach the client. Returns the missing permission, or None."""
+    if not job.client_uuid:
+        return None
+    client = Client.objects.filter(uuid=job.client_uuid).first()
+    if client is not None and not can(request.user, VIEW, client):
+        return VIEW
+    return None
+
+
+def get_grant_for_reviewer(request, grant_uuid) -> EmergencyAccess:
+    """The one way a view reaches an emergency-access grant: practice admins,
+    who mark grants reviewed. Anyone else gets a 403 (audited) before any
+    lookup; an unknown grant is a 404."""
+    if not has_role_perm(request.user, emergency.MARK_REVIEWED_PERM):
+        deny(request, None, emergency.MARK_REVIEWED_PERM, not_found=False)
+    grant = EmergencyAccess.objects.select_related("client").filter(uuid=grant_uuid).first()
+    if grant is None:
+        raise Http404("No such emergency access.")
+    return grant

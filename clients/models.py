@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from practice.models import age_on
+from practice.models import PracticeSettings, age_on
 
 
 class ClientStatus(models.TextChoices):
@@ -75,8 +75,6 @@ class Client(models.Model):
 
     @property
     def is_minor(self) -> bool:
-        from practice.models import PracticeSettings
-
         return self.age() < PracticeSettings.load().age_of_majority
 
 
@@ -313,7 +311,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 class Appointment(models.Model):
-    """One booked session. Status changes go through clients.scheduling, which
+    """One booked session. Status changes go through clients.schedule.services, which
     moves a row out of ``scheduled`` exactly once and writes the matching
     contact note in the same transaction."""
 
@@ -364,8 +362,6 @@ class Appointment(models.Model):
 
     @property
     def end(self):
-        from datetime import timedelta
-
         return self.start + timedelta(minutes=self.duration_minutes)
 
     @property

@@ -20,12 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.apps import apps
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from clients.models import AppointmentStatus, Client
+from clients.models import Appointment, AppointmentStatus, Client
 from practice.models import PracticeSettings
 
 
@@ -47,25 +46,27 @@ class Retention:
         return self.retain_until < timezone.localdate()
 
 
+# Services recorded by the apps above clients (progress notes, contact notes),
+# registered from their AppConfig.ready(): clients never names them.
+_REGISTERED_SOURCES: list[tuple[type, str, bool, dict]] = []
+
+
+def register_service_source(model, date_field: str, *, is_datetime: bool, **filters) -> None:
+    """Count rows of ``model`` (with a ``client`` FK) as services on ``date_field``."""
+    entry = (model, date_field, is_datetime, filters)
+    if entry not in _REGISTERED_SOURCES:
+        _REGISTERED_SOURCES.append(entry)
+
+
 def _service_sources():
-    """(model, date expression) pairs that count as a service, for a client FK."""
+    """(model, filters, date expression) triples that count as a service, for a client FK."""
+    tz = timezone.get_current_timezone()
     sources = [
-        (
-            apps.get_model("clients", "Appointment"),
-            {"status": AppointmentStatus.COMPLETED},
-            TruncDate("start", tzinfo=timezone.get_current_timezone()),
-        )
+        (Appointment, {"status": AppointmentStatus.COMPLETED}, TruncDate("start", tzinfo=tz))
     ]
-    for label, field, is_datetime in (
-        ("contacts.ContactNote", "contact_at", True),
-        ("notes.ProgressNote", "service_date", False),
-    ):
-        try:
-            model = apps.get_model(label)
-        except LookupError:  # that app is not installed (yet)
-            continue
-        expr = TruncDate(field, tzinfo=timezone.get_current_timezone()) if is_datetime else field
-        sources.append((model, {}, expr))
+    for model, field, is_datetime, filters in _REGISTERED_SOURCES:
+        expr = TruncDate(field, tzinfo=tz) if is_datetime else field
+        sources.append((model, filters, expr))
     return sources
 
 

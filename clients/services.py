@@ -22,10 +22,11 @@ from clients.models import (
 )
 from practice import audit
 from practice.models import AuditAction, PracticeSettings
+from practice.refusals import Refused
 from practice.roles import CARE_TEAM_PERMISSIONS, CLINICAL_ROLES
 
 
-class ServiceError(Exception):
+class ServiceError(Refused):
     """A rule refused the change; the message is safe to show to the user."""
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from clients import amendment_views, emergency_views, schedule_views, views
+from clients import views
+from clients.amendments import views as amendment_views
+from clients.emergency import views as emergency_views
 
 app_name = "clients"
 
@@ -9,7 +11,7 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("new/", views.client_create, name="create"),
     path("retention/", views.retention_report, name="retention_report"),
-    # Break-the-glass access and its review; see clients/emergency.py.
+    # Break-the-glass access and its review; see clients/emergency/.
     path("emergency/", emergency_views.emergency_start, name="emergency_start"),
     path("emergency/review/", emergency_views.emergency_review, name="emergency_review"),
     path(
@@ -17,7 +19,6 @@ urlpatterns = [
         emergency_views.emergency_review_mark,
         name="emergency_review_mark",
     ),
-    path("<uuid:client_uuid>/", views.chart, name="chart"),
     path("<uuid:client_uuid>/edit/", views.client_edit, name="edit"),
     path("<uuid:client_uuid>/discharge/", views.discharge, name="discharge"),
     path("<uuid:client_uuid>/care-team/", views.care_team, name="care_team"),
@@ -49,7 +50,7 @@ urlpatterns = [
         name="roi_revoke",
     ),
     path("<uuid:client_uuid>/audit/", views.client_audit, name="audit"),
-    # Amendment requests (right to amend); see clients/amendments.py.
+    # Amendment requests (right to amend); see clients/amendments/.
     path(
         "<uuid:client_uuid>/amendments/new/",
         amendment_views.amendment_create,
@@ -74,29 +75,5 @@ urlpatterns = [
         "<uuid:client_uuid>/amendments/<uuid:amendment_uuid>/disagreement/",
         amendment_views.amendment_disagreement,
         name="amendment_disagreement",
-    ),
-    # Schedule (appointments); see clients/schedule_views.py.
-    path("schedule/", schedule_views.practice_day, name="schedule"),
-    path("schedule/clinician/", schedule_views.clinician_day, name="schedule_clinician"),
-    path("<uuid:client_uuid>/appointments/new/", schedule_views.book, name="appointment_book"),
-    path(
-        "appointments/<uuid:appointment_uuid>/no-show/",
-        schedule_views.no_show,
-        name="appointment_no_show",
-    ),
-    path(
-        "appointments/<uuid:appointment_uuid>/cancel/",
-        schedule_views.cancel,
-        name="appointment_cancel",
-    ),
-    path(
-        "appointments/<uuid:appointment_uuid>/reschedule/",
-        schedule_views.reschedule,
-        name="appointment_reschedule",
-    ),
-    path(
-        "appointments/<uuid:appointment_uuid>/complete/",
-        schedule_views.complete,
-        name="appointment_complete",
     ),
 ]

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients import access, representatives, retention, services
-from clients.chart import chart_sections
 from clients.forms import (
     CareTeamAddForm,
     ClientForm,
@@ -21,20 +20,21 @@ from clients.forms import (
     RevokeForm,
     SuspendRepresentationForm,
 )
-from clients.models import CareTeamMember, CareTeamRole, ReleaseOfInformation
+from clients.models import CareTeamMember, ReleaseOfInformation
 from clients.selectors import caseload_for, client_search
 from practice import audit
 from practice.models import AuditAction, AuditEvent
 from practice.permissions import has_role_perm
+from practice.refusals import Refused
 
 RETENTION_PERM = "practice.change_practicesettings"
 
 
-def _contacts_perm_ok(request, client) -> bool:
+def contacts_perm_ok(request, client) -> bool:
     return access.can_manage_contacts(request.user, client)
 
 
-def _collaterals_with_representation(client) -> list:
+def collaterals_with_representation(client) -> list:
     today = timezone.localdate()
     collaterals = list(client.collaterals.prefetch_related("releases"))
     for c in collaterals:
@@ -89,41 +89,6 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def chart(request: HttpRequest, client_uuid) -> HttpResponse:
-    client = access.get_client_for_user(request, client_uuid)
-    user = request.user
-    clinical = access.can(user, access.CLINICAL, client)
-    billing = access.can(user, access.BILLING, client)
-    show_collaterals = clinical or access.can(user, "clients.view_collateralcontact", client)
-    audit.record(AuditAction.VIEW, request=request, obj=client, client=client)
-    context = {
-        "client": client,
-        "care_team": sorted(
-            client.care_team.select_related("clinician"),
-            key=lambda m: list(CareTeamRole.values).index(m.role),
-        ),
-        "show_diagnoses": clinical or billing,
-        "diagnoses": client.diagnoses.all() if (clinical or billing) else [],
-        # Billers need no collateral names, phone numbers or release scopes (their
-        # role holds no collateral permission); the care team and the desk do.
-        "show_collaterals": show_collaterals,
-        "collaterals": _collaterals_with_representation(client) if show_collaterals else [],
-        "can_edit": access.can(user, access.EDIT, client),
-        "can_manage_team": access.can(user, access.CARE_TEAM, client),
-        "can_document": access.can(user, access.DOCUMENT, client),
-        "can_contacts": _contacts_perm_ok(request, client),
-        "can_audit": access.can(user, access.AUDIT_TRAIL, client),
-        "sections": chart_sections(request, client),
-        # Retention is the practice admin's business (records past retention report).
-        "retention": retention.retention_for(client)
-        if has_role_perm(user, RETENTION_PERM)
-        else None,
-        "diagnosis_form": DiagnosisForm(),
-    }
-    return render(request, "clients/chart.html", context)
-
-
-@login_required
 def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
     client = access.get_client_for_user(request, client_uuid, access.EDIT)
     form = ClientForm(request.POST or None, instance=client)
@@ -136,7 +101,7 @@ def client_edit(request: HttpRequest, client_uuid) -> HttpResponse:
                 changed=form.changed_data,
             )
             messages.success(request, "Demographics saved.")
-        return redirect("clients:chart", client_uuid=client.uuid)
+        return redirect("records:chart", client_uuid=client.uuid)
     return render(
         request,
         "clients/client_form.html",
@@ -157,8 +122,8 @@ def discharge(request: HttpRequest, client_uuid) -> HttpResponse:
                 request=request,
             )
             messages.success(request, f"{client.display_name} is discharged. The record is kept.")
-            return redirect("clients:chart", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+            return redirect("records:chart", client_uuid=client.uuid)
+        except Refused as exc:
             form.add_error(None, str(exc))
     return render(request, "clients/discharge.html", {"form": form, "client": client})
 
@@ -178,7 +143,7 @@ def care_team(request: HttpRequest, client_uuid) -> HttpResponse:
             )
             messages.success(request, "Care team updated.")
             return redirect("clients:care_team", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+        except Refused as exc:
             form.add_error("clinician", str(exc))
     members = client.care_team.select_related("clinician")
     return render(
@@ -211,8 +176,8 @@ def diagnosis_add(request: HttpRequest, client_uuid) -> HttpResponse:
                 onset_date=form.cleaned_data["onset_date"],
             )
             messages.success(request, f"Added {form.cleaned_data['code']}.")
-            return redirect("clients:chart", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+            return redirect("records:chart", client_uuid=client.uuid)
+        except Refused as exc:
             form.add_error("code", str(exc))
     return render(request, "clients/diagnosis_form.html", {"form": form, "client": client})
 
@@ -231,8 +196,8 @@ def diagnosis_resolve(request: HttpRequest, client_uuid, diagnosis_uuid) -> Http
                 on=form.cleaned_data["resolved_date"],
             )
             messages.success(request, f"{diagnosis.code} marked resolved.")
-            return redirect("clients:chart", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+            return redirect("records:chart", client_uuid=client.uuid)
+        except Refused as exc:
             form.add_error("resolved_date", str(exc))
     return render(
         request,
@@ -244,7 +209,7 @@ def diagnosis_resolve(request: HttpRequest, client_uuid, diagnosis_uuid) -> Http
 @login_required
 def collateral_add(request: HttpRequest, client_uuid) -> HttpResponse:
     client = access.get_client_for_user(request, client_uuid)
-    if not _contacts_perm_ok(request, client):
+    if not contacts_perm_ok(request, client):
         access.deny(request, client, "clients.add_collateralcontact", not_found=False)
     form = CollateralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -252,14 +217,14 @@ def collateral_add(request: HttpRequest, client_uuid) -> HttpResponse:
             client=client, actor=request.user, request=request, **form.cleaned_data
         )
         messages.success(request, "Contact added. Record a release before sharing information.")
-        return redirect("clients:chart", client_uuid=client.uuid)
+        return redirect("records:chart", client_uuid=client.uuid)
     return render(request, "clients/collateral_form.html", {"form": form, "client": client})
 
 
 @login_required
 def roi_add(request: HttpRequest, client_uuid, contact_uuid) -> HttpResponse:
     client = access.get_client_for_user(request, client_uuid)
-    if not _contacts_perm_ok(request, client):
+    if not contacts_perm_ok(request, client):
         access.deny(request, client, "clients.add_releaseofinformation", not_found=False)
     contact = get_object_or_404(client.collaterals, uuid=contact_uuid)
     form = ReleaseForm(request.POST or None)
@@ -269,8 +234,8 @@ def roi_add(request: HttpRequest, client_uuid, contact_uuid) -> HttpResponse:
                 contact=contact, actor=request.user, request=request, **form.cleaned_data
             )
             messages.success(request, f"Release recorded for {contact.name}.")
-            return redirect("clients:chart", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+            return redirect("records:chart", client_uuid=client.uuid)
+        except Refused as exc:
             form.add_error(None, str(exc))
     return render(
         request, "clients/roi_form.html", {"form": form, "client": client, "contact": contact}
@@ -280,7 +245,7 @@ def roi_add(request: HttpRequest, client_uuid, contact_uuid) -> HttpResponse:
 @login_required
 def roi_revoke(request: HttpRequest, client_uuid, roi_uuid) -> HttpResponse:
     client = access.get_client_for_user(request, client_uuid)
-    if not _contacts_perm_ok(request, client):
+    if not contacts_perm_ok(request, client):
         access.deny(request, client, "clients.change_releaseofinformation", not_found=False)
     roi = get_object_or_404(
         ReleaseOfInformation.objects.select_related("contact"),
@@ -294,8 +259,8 @@ def roi_revoke(request: HttpRequest, client_uuid, roi_uuid) -> HttpResponse:
                 roi=roi, actor=request.user, request=request, reason=form.cleaned_data["reason"]
             )
             messages.success(request, f"Release for {roi.contact.name} revoked.")
-            return redirect("clients:chart", client_uuid=client.uuid)
-        except services.ServiceError as exc:
+            return redirect("records:chart", client_uuid=client.uuid)
+        except Refused as exc:
             form.add_error(None, str(exc))
     return render(request, "clients/roi_revoke.html", {"form": form, "client": client, "roi": roi})
 
@@ -324,7 +289,7 @@ def representation_suspend(request: HttpRequest, client_uuid, contact_uuid) -> H
                 f"{contact.name} is no longer treated as the personal representative. "
                 "Contact now needs a release.",
             )
-            return redirect("clients:chart", client_uuid=client.uuid)
+            return redirect("records:chart", client_uuid=client.uuid)
         except representatives.RepresentationRefused as exc:
             form.add_error(None, str(exc))
     return render(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -12,6 +12,7 @@ from django.utils import timezone
 from contacts import access
 from contacts.forms import PeriodForm
 from contacts.models import NoteStatus
+from practice.dates import day_bounds
 from practice.querystrings import BadQuery
 
 DEFAULT_DAYS = 30
@@ -36,8 +37,7 @@ def period_from(params) -> tuple:
 
 def minute_totals(notes, start, end) -> dict:
     """Billable and non-billable minutes of signed notes in [start, end], summed in the database."""
-    lower = timezone.make_aware(datetime.combine(start, time.min))
-    upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    lower, upper = day_bounds(start, end)
     totals = notes.filter(
         status=NoteStatus.SIGNED, contact_at__gte=lower, contact_at__lt=upper
     ).aggregate(
@@ -57,8 +57,7 @@ def contact_log_section(request, client):
         return None
     start, end, form = period_from(request.GET)
     visible = access.notes_visible_to(user, client)
-    lower = timezone.make_aware(datetime.combine(start, time.min))
-    upper = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    lower, upper = day_bounds(start, end)
     notes = visible.filter(contact_at__gte=lower, contact_at__lt=upper).select_related("author")
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("contacts_page"))
     rows = [(n, access.shows_summary(user, n, level)) for n in page.object_list]

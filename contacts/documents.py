@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from clients.access import job_client_rule
 from contacts.models import ContactNote
-from practice.jobs import OutputFile, build_signed_note_pdf
+from practice.documents.jobs import OutputFile, build_signed_note_pdf
+from practice.documents.registry import DocumentKind
+
+CONTACT_NOTE_PDF = "contact_note_pdf"
 
 
 def _heading(note: ContactNote) -> str:
@@ -24,3 +28,11 @@ def build_contact_note_pdf(job, progress) -> list[OutputFile]:
         file_stem="contact-note",
         day_field="contact_at",
     )
+
+
+KIND = DocumentKind(
+    key=CONTACT_NOTE_PDF,
+    label="Signed contact note (PDF)",
+    builder=build_contact_note_pdf,
+    may_access=job_client_rule,
+)

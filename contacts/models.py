@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash, hash_matches
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
 
 class Reason(models.TextChoices):
@@ -57,9 +56,8 @@ class Kind(models.TextChoices):
     CLINICAL = "clinical", "Clinical"
 
 
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 def _utc(value) -> str:
@@ -207,8 +205,6 @@ class ContactNote(FrozenWhenSigned):
             {"disclosure_basis": self.disclosure_basis} if self.disclosure_basis else {}
         )
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
         return hash_matches(self.content_hash, self.signed_content())

@@ -11,18 +11,15 @@ from django.utils import timezone
 from clients.models import Appointment, Client, CollateralContact
 from contacts import access, rules
 from contacts.models import ContactNote, ContactNoteAddendum, NoteStatus
-from practice import audit
+from practice import audit, signing
 from practice.models import AuditAction
+from practice.refusals import Refused
 from practice.signing import signed_addendum_add, signer_name
 
 
-class ContactNoteRefused(Exception):
+class ContactNoteRefused(Refused):
     """A rule refused the note. ``errors`` maps form fields (or None) to messages
     that are safe to show to the user."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 def _person(client: Client, collateral: CollateralContact | None) -> tuple[str, str]:
@@ -285,20 +282,7 @@ def contact_note_sign(
     if not decision.allowed:
         raise ContactNoteRefused({"person": decision.message})
     disclosure = _disclosure_fields(decision)
-    for key, value in disclosure.items():
-        setattr(fresh, key, value)
-    _sign_fields(fresh, actor, now)
-    updated = ContactNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(
-        **disclosure,
-        status=NoteStatus.SIGNED,
-        signed_at=fresh.signed_at,
-        signer_name=fresh.signer_name,
-        signer_credentials=fresh.signer_credentials,
-        content_hash=fresh.content_hash,
-        updated_at=now,
-    )
-    if updated != 1:
-        raise ContactNoteRefused({None: "This note is already signed."})
+    signing.sign(fresh, actor=actor, now=now, refusal=ContactNoteRefused, **disclosure)
     audit.record(
         AuditAction.SIGN,
         request=request,

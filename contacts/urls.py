@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:note_uuid>/edit/", views.note_edit, name="edit"),
     path("<uuid:note_uuid>/sign/", views.note_sign, name="sign"),
     path("<uuid:note_uuid>/addenda/", views.addendum_add, name="addendum_add"),
+    path("<uuid:note_uuid>/print/", views.note_print, name="print"),
 ]

@@ -11,9 +11,12 @@ from clients import access as client_access
 from clients import services as client_services
 from clients.forms import ReleaseForm
 from contacts import access, services
+from contacts.documents import CONTACT_NOTE_PDF
 from contacts.forms import AddendumForm, ContactNoteForm
 from practice import audit, integrity
+from practice.documents.views import print_signed_note
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
 def _apply_refusal(request, form, client, exc: services.ContactNoteRefused, collateral) -> None:
@@ -108,7 +111,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
                 note = services.contact_note_create(
                     client=client, author=user, request=request, sign=sign, **kwargs
                 )
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             typed_release = release_form is not None and release_form.is_bound
             if sign and _is_release_refusal(exc) and not typed_release:
                 # Nothing typed is lost: keep the note as a draft that says
@@ -162,7 +165,7 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
                 saved = True
             if sign:
                 services.contact_note_sign(note=note, actor=request.user, request=request)
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             _apply_refusal(request, form, client, exc, kwargs["collateral"])
             if saved:
                 # The edit is kept; only signing was refused.
@@ -218,7 +221,7 @@ def note_sign(request: HttpRequest, note_uuid) -> HttpResponse:
     try:
         services.contact_note_sign(note=view.note, actor=request.user, request=request)
         messages.success(request, "Contact note signed. It can no longer be changed.")
-    except services.ContactNoteRefused as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.errors.values()))
     return redirect("contacts:detail", note_uuid=view.note.uuid)
 
@@ -235,7 +238,7 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             )
             messages.success(request, "Addendum signed and added.")
             return redirect("contacts:detail", note_uuid=view.note.uuid)
-        except services.ContactNoteRefused as exc:
+        except Refused as exc:
             for field, message in exc.errors.items():
                 form.add_error(field if field in form.fields else None, message)
     note = view.note
@@ -253,4 +256,14 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             **_integrity(request, note, addenda),
         },
         status=400,
+    )
+
+
+@login_required
+@require_POST
+def note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    """Queue the signed PDF of the note (printing is an action of contacts.access)."""
+    view = access.get_contact_note_for_user(request, note_uuid, access.PRINT)
+    return print_signed_note(
+        request, view.note, kind=CONTACT_NOTE_PDF, detail_url="contacts:detail"
     )

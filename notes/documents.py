@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from clients.access import job_client_rule
 from notes.models import ProgressNote
-from practice.jobs import OutputFile, build_signed_note_pdf
+from practice.documents.jobs import OutputFile, build_signed_note_pdf
+from practice.documents.registry import DocumentKind
+
+PROGRESS_NOTE_PDF = "progress_note_pdf"
 
 
 def _heading(note: ProgressNote) -> str:
@@ -21,3 +25,11 @@ def build_progress_note_pdf(job, progress) -> list[OutputFile]:
         file_stem="progress-note",
         day_field="service_date",
     )
+
+
+KIND = DocumentKind(
+    key=PROGRESS_NOTE_PDF,
+    label="Signed progress note (PDF)",
+    builder=build_progress_note_pdf,
+    may_access=job_client_rule,
+)

@@ -23,13 +23,10 @@ from django.utils import timezone
 
 from clients.models import ServiceType
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat, sections_for
-from practice.models import FrozenWhenSigned, SignedAddendum
-from practice.signing import content_hash, hash_matches
+from practice.signing import FrozenWhenSigned, SignedAddendum, SignStatus, hash_matches
 
-
-class NoteStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SIGNED = "signed", "Signed"
+# The one draft/signed enum of every signed record kind.
+NoteStatus = SignStatus
 
 
 class PlaceOfService(models.TextChoices):
@@ -46,8 +43,6 @@ class PlaceOfService(models.TextChoices):
 # A note signed more than this many days after the session is flagged as late
 # documentation on the note, in the chart and in printed copies.
 LATE_DOCUMENTATION_DAYS = 3
-
-TELEHEALTH_PLACES = frozenset({PlaceOfService.TELEHEALTH_HOME, PlaceOfService.TELEHEALTH_OTHER})
 
 
 class RiskLevel(models.TextChoices):
@@ -325,10 +320,6 @@ class ProgressNote(FrozenWhenSigned):
         return days if days > LATE_DOCUMENTATION_DAYS else None
 
     @property
-    def is_telehealth(self) -> bool:
-        return self.place_of_service in TELEHEALTH_PLACES
-
-    @property
     def sections(self) -> list[tuple[str, str, str]]:
         """(label, guidance, text) of this note's format sections, in order."""
         return [(s.label, s.guidance, getattr(self, s.field)) for s in sections_for(self.format)]
@@ -398,8 +389,6 @@ class ProgressNote(FrozenWhenSigned):
             content[field] = getattr(self, field)
         return content
 
-    def compute_hash(self) -> str:
-        return content_hash(self.signed_content())
 
     def hash_matches(self) -> bool:
         return hash_matches(self.content_hash, self.signed_content())

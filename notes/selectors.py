@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from clients.models import Appointment, AppointmentStatus
 from notes import access
 from notes.models import NoteStatus, ProgressNote
+from practice.dates import day_bounds
 
 PAGE_SIZE = 20
 STALE_DRAFT_AGE = timedelta(hours=24)
@@ -41,9 +43,7 @@ def chart_page(user, client, page_number):
 def session_to_document(client, author, day):
     """The author's appointment with the client on ``day`` that has started and
     has no progress note yet (the session a new note most likely documents)."""
-    from clients.models import Appointment, AppointmentStatus
-
-    start = timezone.make_aware(datetime.combine(day, time.min))
+    start, _ = day_bounds(day)
     return (
         Appointment.objects.filter(
             client=client,

@@ -13,8 +13,9 @@ from notes import access, necessity
 from notes.cpt import suggest_cpt
 from notes.formats import ALL_SECTION_FIELDS, NoteFormat
 from notes.models import Intervention, NoteStatus, ProgressNote, ProgressNoteAddendum
-from practice import audit
+from practice import audit, signing
 from practice.models import AuditAction
+from practice.refusals import Refused
 from practice.signing import content_hash, signed_addendum_add, signer_name
 
 # Fields a draft's author may change (the format is fixed when the note is started).
@@ -50,13 +51,9 @@ EDITABLE_FIELDS = frozenset(
 MAX_TEXT = 20_000
 
 
-class NoteRefused(Exception):
+class NoteRefused(Refused):
     """A rule refused the change. ``errors`` maps form fields (or None) to
     messages that are safe to show to the user (never clinical text)."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
 
 
 def _snapshot_diagnoses(note: ProgressNote, codes: list[str]) -> list[dict]:
@@ -276,27 +273,15 @@ def note_sign(
                 "note, or give the reason for signing without them."
             }
         )
-    fresh.necessity_missing = [m.key for m in missing]
-    fresh.necessity_override_reason = override_reason if missing else ""
-    fresh.status = NoteStatus.SIGNED
-    fresh.signed_at = now
-    fresh.signer_name = signer_name(actor)
-    fresh.signer_credentials = actor.credentials
-    fresh.cosign_required = bool(actor.requires_cosign)
-    fresh.content_hash = fresh.compute_hash()
-    updated = ProgressNote.objects.filter(pk=note.pk, status=NoteStatus.DRAFT).update(
-        status=fresh.status,
-        signed_at=fresh.signed_at,
-        signer_name=fresh.signer_name,
-        signer_credentials=fresh.signer_credentials,
-        cosign_required=fresh.cosign_required,
-        necessity_missing=fresh.necessity_missing,
-        necessity_override_reason=fresh.necessity_override_reason,
-        content_hash=fresh.content_hash,
-        updated_at=now,
+    signing.sign(
+        fresh,
+        actor=actor,
+        now=now,
+        refusal=NoteRefused,
+        cosign_required=bool(actor.requires_cosign),
+        necessity_missing=[m.key for m in missing],
+        necessity_override_reason=override_reason if missing else "",
     )
-    if updated != 1:
-        raise NoteRefused({None: "This note is already signed."})
     detail = {"missing": fresh.necessity_missing, "override": bool(fresh.necessity_missing)}
     if fresh.cosign_required:
         detail["cosign_required"] = True

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<uuid:note_uuid>/discard/", views.note_discard, name="discard"),
     path("<uuid:note_uuid>/cosign/", views.note_cosign, name="cosign"),
     path("<uuid:note_uuid>/addenda/", views.addendum_add, name="addendum_add"),
+    path("<uuid:note_uuid>/print/", views.note_print, name="print"),
 ]

@@ -15,12 +15,15 @@ from django.views.decorators.http import require_POST
 
 from clients import access as client_access
 from notes import access, language, necessity, services
+from notes.documents import PROGRESS_NOTE_PDF
 from notes.formats import sections_for
 from notes.forms import AddendumForm, NewNoteForm, NoteForm, SignForm
 from notes.models import ProgressNote
 from notes.selectors import dashboard_for, session_to_document
 from practice import audit, integrity
+from practice.documents.views import print_signed_note
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
 def _hint_fields(note: ProgressNote) -> dict[str, str]:
@@ -75,7 +78,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
             data.update(appointment=appointment, start_time=start.time(), end_time=end.time())
         try:
             note = services.note_create(client=client, author=request.user, request=request, **data)
-        except services.NoteRefused as exc:
+        except Refused as exc:
             _apply_errors(form, exc)
         else:
             return redirect("notes:edit", note_uuid=note.uuid)
@@ -95,7 +98,7 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
                 services.note_update(
                     note=note, actor=request.user, request=request, **form.service_kwargs()
                 )
-            except services.NoteRefused as exc:
+            except Refused as exc:
                 _apply_errors(form, exc)
             else:
                 if request.POST.get("action") == "sign":
@@ -158,7 +161,7 @@ def note_autosave(request: HttpRequest, note_uuid) -> JsonResponse:
         changed = services.note_update(
             note=note, actor=request.user, request=request, autosave=True, **form.service_kwargs()
         )
-    except services.NoteRefused as exc:
+    except Refused as exc:
         status = 409 if None in exc.errors and len(exc.errors) == 1 else 400
         return JsonResponse({"ok": False, "errors": _json_errors(exc.errors)}, status=status)
     saved = timezone.localtime(note.updated_at)
@@ -249,7 +252,7 @@ def note_sign(request: HttpRequest, note_uuid) -> HttpResponse:
                 override_reason=form.cleaned_data["override_reason"],
                 request=request,
             )
-        except services.NoteRefused as exc:
+        except Refused as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, "Note signed. It can no longer be changed; add an addendum.")
@@ -288,11 +291,11 @@ def note_discard(request: HttpRequest, note_uuid) -> HttpResponse:
     client = view.note.client
     try:
         services.note_discard(note=view.note, actor=request.user, request=request)
-    except services.NoteRefused as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.errors.values()))
         return redirect("notes:detail", note_uuid=view.note.uuid)
     messages.success(request, "Draft discarded.")
-    return redirect("clients:chart", client_uuid=client.uuid)
+    return redirect("records:chart", client_uuid=client.uuid)
 
 
 @login_required
@@ -302,7 +305,7 @@ def note_cosign(request: HttpRequest, note_uuid) -> HttpResponse:
     try:
         services.note_cosign(note=view.note, actor=request.user, request=request)
         messages.success(request, "Note co-signed.")
-    except services.NoteRefused as exc:
+    except Refused as exc:
         messages.error(request, " ".join(exc.errors.values()))
     return redirect("notes:detail", note_uuid=view.note.uuid)
 
@@ -317,7 +320,7 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
             services.note_addendum_add(
                 note=view.note, actor=request.user, text=form.cleaned_data["text"], request=request
             )
-        except services.NoteRefused as exc:
+        except Refused as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, "Addendum signed and added.")
@@ -339,3 +342,13 @@ def addendum_add(request: HttpRequest, note_uuid) -> HttpResponse:
 def worklist(request: HttpRequest) -> HttpResponse:
     """The clinician's own drafts and, for supervisors, notes awaiting co-signature."""
     return render(request, "notes/worklist.html", {"dash": dashboard_for(request.user, limit=None)})
+
+
+@login_required
+@require_POST
+def note_print(request: HttpRequest, note_uuid) -> HttpResponse:
+    """Queue the signed PDF of the note (printing is an action of notes.access)."""
+    view = access.get_progress_note_for_user(request, note_uuid, access.PRINT)
+    return print_signed_note(
+        request, view.note, kind=PROGRESS_NOTE_PDF, detail_url="notes:detail"
+    )

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from practice import audit, credentials, mfa
 from practice.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
 from practice.models import AuditAction, SignInResetKind
+from practice.refusals import Refused
 
 
 class CodeForm(forms.Form):
@@ -76,7 +77,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                     )
                 return redirect(_safe_next(request))
             form.add_error("code", "That code did not match. Try the newest code in the app.")
-        except mfa.MfaError as exc:
+        except Refused as exc:
             form.add_error("code", str(exc))
     return render(
         request, "registration/mfa_verify.html", {"form": form, "next": _safe_next(request)}
@@ -116,7 +117,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
                 "registration/mfa_backup_codes.html",
                 {"codes": codes, "next": _safe_next(request), "first_time": True},
             )
-        except mfa.MfaError as exc:
+        except Refused as exc:
             form.add_error("code", str(exc))
     return render(
         request,

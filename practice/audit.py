@@ -40,9 +40,9 @@ SEAL_BATCH = 2000
 def client_ip(request) -> str | None:
     if request is None:
         return None
-    # Behind the reverse proxy of docker-compose the proxy sets X-Forwarded-For;
-    # only the first hop is trusted when TRUST_X_FORWARDED_FOR is on.
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+    # Behind a reverse proxy that sets X-Forwarded-For, only the first hop is
+    # trusted, and only when TRUST_X_FORWARDED_FOR is on (settings.py).
+    if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip() or None

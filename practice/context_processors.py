@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from practice import kiosk
+from practice import kiosk, mfa
 from practice.models import PracticeSettings
 
 
@@ -23,8 +23,6 @@ def practice(request):
 
 
 def _second_factor_done(user) -> bool:
-    from practice import mfa
-
     if user is None or not user.is_authenticated:
         return False
     is_verified = getattr(user, "is_verified", None)

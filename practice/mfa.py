@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from practice import audit
 from practice.models import AuditAction, PracticeSettings, SignInReset, SignInResetKind
+from practice.refusals import Refused
 
 TOTP_NAME = "Authenticator app"
 BACKUP_NAME = "Backup codes"
@@ -36,7 +37,7 @@ OBJECT_TYPE = "practice.mfa"
 _TOTP_SHAPE = re.compile(r"^\d{6}$")
 
 
-class MfaError(Exception):
+class MfaError(Refused):
     """A refused MFA step; the message is safe to show the user."""
 
 

@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
+from practice import mfa
+
 
 class NoStoreMiddleware:
     """Pages can carry PHI: no browser or proxy may keep a copy.
@@ -112,8 +114,6 @@ class MfaRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from practice import mfa
-
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -6,12 +6,12 @@ import json
 import uuid
 from datetime import UTC, date
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from practice.roles import Role
-from practice.signing import FrozenRecordError, hash_matches
 
 
 class User(AbstractUser):
@@ -54,9 +54,6 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label if self.role else "No role"
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
 
     @property
     def signature_name(self) -> str:
@@ -235,15 +232,11 @@ class AuditEvent(models.Model):
     @property
     def role_label(self) -> str:
         """The role as people read it ("Front desk"), for the audit trail page."""
-        from practice.roles import Role
-
         return dict(Role.choices).get(self.role, self.role)
 
     @property
     def object_label(self) -> str:
         """The kind of record ("Contact note") for ``object_type`` ("contacts.contactnote")."""
-        from django.apps import apps
-
         try:
             model = apps.get_model(self.object_type)
         except (LookupError, ValueError):
@@ -312,169 +305,3 @@ def chain_hmac(key: bytes, values: tuple) -> str:
 
 def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
-class JobKind(models.TextChoices):
-    PROGRESS_NOTE_PDF = "progress_note_pdf", "Signed progress note (PDF)"
-    CONTACT_NOTE_PDF = "contact_note_pdf", "Signed contact note (PDF)"
-    CHART_EXPORT = "chart_export", "Chart export (signed PDF)"
-    BILLING_EXPORT = "billing_export", "Billing export (CSV and XLSX)"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-
-
-class DocumentJob(models.Model):
-    """A document made in the background (Celery) for the one user who asked.
-
-    ``params`` hold ids and dates only (never PHI); the finished files live
-    under ``PRIVATE_FILES_DIR`` and are listed in ``files`` as
-    ``{key: {"name", "path", "sha256", "size", "content_type"}}``, with
-    ``path`` relative to that directory. They are served only through
-    ``practice.job_access`` and deleted once ``expires_at`` has passed.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(max_length=30, choices=JobKind.choices)
-    requested_by = models.ForeignKey(
-        "practice.User", on_delete=models.PROTECT, related_name="document_jobs"
-    )
-    # Whose chart the document belongs to, when it is one client's (for the audit trail).
-    client_uuid = models.UUIDField(null=True, blank=True)
-    params = models.JSONField(default=dict)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    # Shown to the user: written by our code, never an exception's text.
-    error = models.CharField(max_length=300, blank=True)
-    files = models.JSONField(default=dict, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Last successful hand-over to the broker; null while the broker was unreachable.
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    purged_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        permissions = [("export_chart", "Can export any client's chart as a signed PDF")]
-        indexes = [
-            models.Index(fields=["requested_by", "created_at"]),
-            models.Index(fields=["status", "dispatched_at"]),
-            models.Index(fields=["expires_at"]),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="documentjob_progress_percent"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.uuid}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
-    @property
-    def is_expired(self) -> bool:
-        from django.utils import timezone
-
-        return self.purged_at is not None or (
-            self.expires_at is not None and self.expires_at <= timezone.now()
-        )
-
-    @property
-    def waiting_for_broker(self) -> bool:
-        return self.status == JobStatus.QUEUED and self.dispatched_at is None
-
-
-class SignedAddendum(models.Model):
-    """A signed correction or addition to a signed note (progress or contact note).
-
-    Signed when written, then frozen: ``save()`` refuses an update, ``delete()``
-    always refuses, and PostgreSQL triggers do the same below the ORM. A concrete
-    addendum adds ``note = ForeignKey(<its note>, related_name="addenda")``.
-    """
-
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    text = models.TextField()
-    author = models.ForeignKey("practice.User", on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    signer_name = models.CharField(max_length=200)
-    signer_credentials = models.CharField(max_length=60, blank=True)
-    content_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["signed_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Addendum {self.uuid}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise FrozenRecordError("Addenda are signed when written and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise FrozenRecordError("Addenda cannot be deleted.")
-
-    def signed_content(self) -> dict:
-        return {
-            "uuid": str(self.uuid),
-            "note": str(self.note.uuid),
-            "note_hash": self.note.content_hash,
-            "text": self.text,
-            "author": str(self.author.uuid),
-            "signer_name": self.signer_name,
-            "signer_credentials": self.signer_credentials,
-            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
-        }
-
-    def hash_matches(self) -> bool:
-        """Whether the addendum still matches the keyed hash taken when it was signed."""
-        return hash_matches(self.content_hash, self.signed_content())
-
-
-class FrozenWhenSigned(models.Model):
-    """A note that is frozen once signed: ``save()`` and ``delete()`` refuse once
-    the row was loaded (or saved) as signed. The application-level half of the
-    guard; PostgreSQL triggers enforce the same below the ORM. Concrete models
-    have a ``status`` field with the value ``"signed"`` and name themselves in
-    ``frozen_label`` (e.g. "progress notes") for the error message.
-    """
-
-    frozen_label = "signed records"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", None) == "signed":
-            raise FrozenRecordError(
-                f"Signed {self.frozen_label} cannot be changed; add an addendum."
-            )
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
-
-    def delete(self, *args, **kwargs):
-        if getattr(self, "_loaded_status", self.status) == "signed":
-            raise FrozenRecordError(f"Signed {self.frozen_label} cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
-    @property
-    def is_signed(self) -> bool:
-        return self.status == "signed"

@@ -63,7 +63,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "clients.view_collateralcontact",
         "clients.view_releaseofinformation",
         "practice.view_auditevent",
-        "practice.export_chart",
+        "documents.export_chart",
     ),
     Role.PRACTICE_ADMIN: (
         "clients.view_client",

@@ -76,12 +76,16 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "practice",
+    "practice.documents",
     "clients",
     "notes",
     "notes.psychotherapy",
     "notes.measures",
     "contacts",
+    "clients.schedule",
     "billing",
+    "clients.records",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +224,10 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Behind a reverse proxy that sets X-Forwarded-For, audit events record the
+# client address it reports (first hop only). Off by default: without a proxy
+# that overwrites the header, anyone could write any address into the audit trail.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -302,11 +310,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # queued while the broker was down.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-documents": {
-        "task": "practice.tasks.purge_expired_documents",
+        "task": "practice.documents.tasks.purge_expired_documents",
         "schedule": 3600.0,
     },
     "redispatch-queued-jobs": {
-        "task": "practice.tasks.redispatch_queued_jobs",
+        "task": "practice.documents.tasks.redispatch_queued_jobs",
         "schedule": 60.0,
     },
     # Chain new audit events and checkpoint the head (docs/audit-trail.md).

@@ -5,6 +5,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from practice import audit
+from practice.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
 from practice.models import AuditAction
 
 
@@ -12,8 +13,6 @@ from practice.models import AuditAction
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # The absolute session limit counts from here (practice.middleware).
-        from practice.middleware import SESSION_LAST_SEEN_KEY, SESSION_STARTED_KEY
-
         now = int(time.time())
         request.session[SESSION_STARTED_KEY] = now
         request.session[SESSION_LAST_SEEN_KEY] = now

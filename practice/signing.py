@@ -1,6 +1,14 @@
-"""Shared pieces for signed, frozen records (progress notes, contact notes,
-addenda): the canonical content hash and the PostgreSQL trigger that freezes a
-row once it is signed.
+"""The one signed-record module: every kind of signed record (progress notes,
+contact notes, their addenda, and later treatment plans and group notes) uses
+these pieces.
+
+- ``SignStatus``: the one draft/signed status enum.
+- ``content_hash``: the one hashing function (SHA-256 of canonical JSON).
+- ``FrozenWhenSigned`` / ``SignedAddendum``: abstract base models; the
+  application half of the freeze (``practice.migration_ops.freeze_signed_rows``
+  is the database half).
+- ``sign(...)``: the draft -> signed conditional update (two clicks sign once).
+- ``signed_addendum_add(...)``: the one write an addendum gets.
 
 The content hash is keyed: HMAC-SHA256 under SIGNED_RECORD_HMAC_KEY, a secret
 held outside the database. Someone who can write the database can switch the
@@ -14,14 +22,28 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import migrations
+from django.db import models
+
+from practice import audit
+from practice.models import AuditAction
+from practice.refusals import Refused
+
+ALREADY_SIGNED = "This note is already signed."
 
 
 class FrozenRecordError(Exception):
-    """Raised when code tries to change or delete a signed record."""
+    """Raised when code tries to change or delete a signed record (a bug, not a
+    user's mistake: views never offer it)."""
+
+
+class SignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
 
 
 def canonical_json(data: dict[str, Any]) -> bytes:
@@ -47,6 +69,134 @@ def signer_name(user) -> str:
     return user.get_full_name() or user.username
 
 
+class FrozenWhenSigned(models.Model):
+    """A record that is frozen once signed: ``save()`` and ``delete()`` refuse
+    once the row was loaded (or saved) as signed. The application-level half of
+    the guard; PostgreSQL triggers enforce the same below the ORM. Concrete
+    models have ``status`` (``SignStatus``), ``signed_at``, ``signer_name``,
+    ``signer_credentials``, ``content_hash`` and ``updated_at`` fields, a
+    ``signed_content()`` method, and name themselves in ``frozen_label`` (e.g.
+    "progress notes") for the error message.
+    """
+
+    frozen_label = "signed records"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", None) == SignStatus.SIGNED:
+            raise FrozenRecordError(
+                f"Signed {self.frozen_label} cannot be changed; add an addendum."
+            )
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", self.status) == SignStatus.SIGNED:
+            raise FrozenRecordError(f"Signed {self.frozen_label} cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == SignStatus.SIGNED
+
+    def compute_hash(self) -> str:
+        return content_hash(self.signed_content())
+
+
+class SignedAddendum(models.Model):
+    """A signed correction or addition to a signed record.
+
+    Signed when written, then frozen: ``save()`` refuses an update, ``delete()``
+    always refuses, and PostgreSQL triggers do the same below the ORM. A concrete
+    addendum adds ``note = ForeignKey(<its note>, related_name="addenda")``.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.TextField()
+    author = models.ForeignKey("practice.User", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField()
+    signer_name = models.CharField(max_length=200)
+    signer_credentials = models.CharField(max_length=60, blank=True)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["signed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.uuid}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise FrozenRecordError("Addenda are signed when written and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FrozenRecordError("Addenda cannot be deleted.")
+
+    def signed_content(self) -> dict:
+        return {
+            "uuid": str(self.uuid),
+            "note": str(self.note.uuid),
+            "note_hash": self.note.content_hash,
+            "text": self.text,
+            "author": str(self.author.uuid),
+            "signer_name": self.signer_name,
+            "signer_credentials": self.signer_credentials,
+            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
+        }
+
+    def hash_matches(self) -> bool:
+        """Whether the addendum still matches the keyed hash taken when it was signed."""
+        return hash_matches(self.content_hash, self.signed_content())
+
+
+def sign(
+    record: FrozenWhenSigned,
+    *,
+    actor,
+    now: datetime,
+    refusal: type[Refused] = Refused,
+    **fields: Any,
+) -> None:
+    """Sign ``record`` (a draft the caller loaded with ``select_for_update`` and
+    checked): set the signer, time, any extra signed ``fields`` and the content
+    hash, then write them with a conditional update from draft. A second click
+    (or a racing request) changes no row and is refused with ``refusal``.
+    """
+    record.status = SignStatus.SIGNED
+    record.signed_at = now
+    record.signer_name = signer_name(actor)
+    record.signer_credentials = actor.credentials
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.content_hash = record.compute_hash()
+    updated = (
+        type(record)
+        .objects.filter(pk=record.pk, status=SignStatus.DRAFT)
+        .update(
+            status=SignStatus.SIGNED,
+            signed_at=now,
+            signer_name=record.signer_name,
+            signer_credentials=record.signer_credentials,
+            content_hash=record.content_hash,
+            updated_at=now,
+            **fields,
+        )
+    )
+    if updated != 1:
+        raise refusal({None: ALREADY_SIGNED})
+
+
 def signed_addendum_add(model, *, note, actor, text: str, now, request=None):
     """Write one signed addendum (``model`` is the note kind's addendum model):
     the signer, the time and the hash of its content, then audit the signature.
@@ -54,9 +204,6 @@ def signed_addendum_add(model, *, note, actor, text: str, now, request=None):
     The caller has checked that ``note`` is signed and ``actor`` may add to it;
     addenda are signed when written, so this is the only write they get.
     """
-    from practice import audit
-    from practice.models import AuditAction
-
     addendum = model(
         note=note,
         text=text,
@@ -76,57 +223,3 @@ def signed_addendum_add(model, *, note, actor, text: str, now, request=None):
         detail={"note": str(note.uuid), "addendum": True},
     )
     return addendum
-
-
-_TRIGGER = """
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'DELETE' THEN
-        IF {locked} THEN
-            RAISE EXCEPTION '{table}: signed records are frozen; DELETE rejected'
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        RETURN OLD;
-    END IF;
-    IF {locked} AND (to_jsonb(NEW) - {mutable}::text[])
-                    IS DISTINCT FROM (to_jsonb(OLD) - {mutable}::text[]) THEN
-        RAISE EXCEPTION '{table}: signed records are frozen; UPDATE of signed content rejected'
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS {name} ON {table};
-CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION {name}();
-"""
-
-
-def freeze_signed_rows(
-    table: str,
-    *,
-    locked_when: str,
-    mutable_columns: tuple[str, ...] = (),
-    name: str = "",
-) -> migrations.RunPython:
-    """A migration operation: on PostgreSQL, once ``locked_when`` (an SQL
-    expression on OLD, e.g. ``OLD.signed_at IS NOT NULL``) holds, the row can no
-    longer be deleted and only ``mutable_columns`` may change (e.g. a
-    co-signature or the export it was billed in). No-op on SQLite, where the
-    application's own checks are the only guard. ``name`` tells apart several
-    such triggers on one table (e.g. a second, stricter one after co-signing).
-    """
-    name = name or f"{table}_frozen_when_signed"
-    mutable = "ARRAY[" + ",".join(f"'{c}'" for c in mutable_columns) + "]"
-    create = _TRIGGER.format(name=name, table=table, locked=locked_when, mutable=mutable)
-    drop = f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();"
-
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(create, params=None)
-
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(drop, params=None)
-
-    return migrations.RunPython(forwards, backwards)

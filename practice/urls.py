@@ -41,13 +41,15 @@ urlpatterns = [
     path("staff/<uuid:user_uuid>/mfa-reset/", views.staff_mfa_reset, name="staff_mfa_reset"),
     path("staff/<uuid:user_uuid>/unlock/", views.staff_unlock, name="staff_unlock"),
     path("practice/settings/", views.practice_settings, name="practice_settings"),
+    path("", include("clients.records.urls")),
+    path("clients/", include("clients.schedule.urls")),
     path("clients/", include("clients.urls")),
     path("notes/", include("notes.urls")),
     path("process-notes/", include("notes.psychotherapy.urls")),
     path("measures/", include("notes.measures.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),
-    path("documents/", include("practice.document_urls")),
+    path("documents/", include("practice.documents.urls")),
     path("operator/", admin.site.urls),
 ]
 

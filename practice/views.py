@@ -12,6 +12,7 @@ from practice import audit, credentials, mfa, services
 from practice.forms import PracticeSettingsForm, StaffForm
 from practice.models import AuditAction, PracticeSettings, User
 from practice.permissions import has_role_perm
+from practice.refusals import deny
 from practice.roles import Role
 
 HOME_BY_ROLE = {
@@ -34,12 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _require(request, perm: str, reason: str) -> None:
     if not has_role_perm(request.user, perm):
-        audit.record(
-            AuditAction.ACCESS_DENIED,
-            request=request,
-            detail={"permission": perm, "path": request.path[:200]},
-        )
-        raise PermissionDenied(reason)
+        deny(request, permission=perm, not_found=False, reason=reason)
 
 
 def _managed_staff(request, user_uuid) -> User:

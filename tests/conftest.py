@@ -203,7 +203,7 @@ def login():
 @pytest.fixture(scope="session")
 def practice_certificate(tmp_path_factory):
     """A self-signed practice certificate (made once per run) with an encrypted key."""
-    from practice.pdf import make_self_signed_certificate
+    from practice.documents.pdf import make_self_signed_certificate
 
     folder = tmp_path_factory.mktemp("practice-cert")
     cert, key = make_self_signed_certificate(

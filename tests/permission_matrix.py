@@ -91,7 +91,7 @@ MATRIX = [
     row("clients:emergency_start", get="302 200 200 200 403 403 403 403 403", post="302 200 200 200 403 403 403 403 403"),
     row("clients:emergency_review", get="302 403 403 403 403 403 200 200 403"),
     row("clients:emergency_review_mark", grant_uuid="grant", get="302 405 405 405 405 405 405 405 405", post="302 403 403 403 403 403 403 302 403"),
-    row("clients:chart", **C, get="302 200 404 404 200 200 200 200 404"),
+    row("records:chart", **C, get="302 200 404 404 200 200 200 200 404"),
     row("clients:edit", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
     row("clients:discharge", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
     row("clients:care_team", **C, get="302 403 404 404 200 403 403 200 404", post="302 403 404 404 200 403 403 200 404"),
@@ -110,13 +110,13 @@ MATRIX = [
     row("clients:amendment_deny", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
     row("clients:amendment_disagreement", client_uuid="client", amendment_uuid="amendment", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 400 403 403 400 404"),
     # schedule
-    row("clients:schedule", get="302 403 403 403 200 403 403 200 403"),
-    row("clients:schedule_clinician", get="302 200 200 200 302 403 403 302 403"),
-    row("clients:appointment_book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_no_show", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
-    row("clients:appointment_complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
+    row("schedule:day", get="302 403 403 403 200 403 403 200 403"),
+    row("schedule:clinician_day", get="302 200 200 200 302 403 403 302 403"),
+    row("schedule:book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:no_show", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
     # contact notes
     row("contacts:create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("contacts:detail", note_uuid="contact_note", get="302 200 404 404 200 200 200 200 404"),
@@ -151,9 +151,9 @@ MATRIX = [
     row("measures:client_mode_exit", get="302 404 404 404 404 404 404 404 404", post="302 404 404 404 404 404 404 404 404"),
     # documents: a job and its files belong to whoever asked (the auditor here)
     row("documents:list", get="302 200 200 200 200 200 200 200 200"),
-    row("documents:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
-    row("documents:contact_note_print", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
-    row("documents:progress_note_print", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("records:chart_export", get="302 200 403 403 403 403 200 403 403", post="302 200 403 403 403 403 200 403 403"),  # bob/sue: no caseload
+    row("contacts:print", note_uuid="contact_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
+    row("notes:print", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 302 403 404"),
     row("documents:job", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:job_status", job_uuid="job", get="302 404 404 404 404 404 200 404 404"),
     row("documents:download", job_uuid="job", key="job_file", get="302 404 404 404 404 404 200 404 404"),

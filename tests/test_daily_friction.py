@@ -34,7 +34,7 @@ def test_revoke_is_not_offered_or_accepted_on_an_expired_release(client_record, 
     )
     active = ReleaseFactory(contact=contact)
     http = login(fran)
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert reverse("clients:roi_revoke", args=[client_record.uuid, active.uuid]) in chart
     assert reverse("clients:roi_revoke", args=[client_record.uuid, expired.uuid]) not in chart
     response = http.post(
@@ -106,7 +106,7 @@ def test_the_contact_log_pages_back_in_time_and_within_a_busy_period(
         summary="OLD-CALL",
     )
     http = login(alice)
-    url = reverse("clients:chart", args=[client_record.uuid])
+    url = reverse("records:chart", args=[client_record.uuid])
     body = http.get(url).content.decode()
     assert "OLD-CALL" not in body and "Page 1 of 2" in body
     assert "Older notes" in body and "Earlier period" in body

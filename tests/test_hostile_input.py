@@ -91,7 +91,7 @@ def test_client_form_hostile_text(login, fran, last, preferred, address, pronoun
     if response.status_code == 302:
         client = Client.objects.order_by("-id").first()
         assert Client.objects.count() == before + 1
-        chart = http.get(reverse("clients:chart", args=[client.uuid]))
+        chart = http.get(reverse("records:chart", args=[client.uuid]))
         assert chart.status_code == 200
         html = chart.content.decode()
         assert escape(client.legal_last_name, quote=False) in html.replace("&#x27;", "'").replace(
@@ -141,7 +141,7 @@ def test_contact_note_form_hostile_text(login, alice, client_record, summary, mi
         first_line = note.summary.strip().splitlines()[0] if note.summary.strip() else ""
         assert escape(first_line) in html or not first_line
         assert_no_live_markup(html)
-        chart = http.get(reverse("clients:chart", args=[client_record.uuid]))
+        chart = http.get(reverse("records:chart", args=[client_record.uuid]))
         assert chart.status_code == 200
         assert_no_live_markup(chart.content.decode())
     else:

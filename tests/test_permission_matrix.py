@@ -14,8 +14,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from billing.models import BillingExport
-from clients import scheduling
 from clients.models import AmendmentRequest, EmergencyAccess
+from clients.records.chart_export import CHART_EXPORT
+from clients.schedule import services as scheduling
 from contacts import services as contact_services
 from tests.factories import (
     ClientFactory,
@@ -112,8 +113,8 @@ def objects(people, client_record, settings, documents_settings):
     )
     from billing import services as billing_services
     from notes import services as note_services
-    from practice import jobs
-    from practice.models import JobKind
+    from practice.documents import jobs
+
 
     progress_note = note_services.note_sign(
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
@@ -121,7 +122,7 @@ def objects(people, client_record, settings, documents_settings):
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
     # A finished chart export asked for by the auditor (only she may open it).
     job = jobs.document_job_start(
-        kind=JobKind.CHART_EXPORT,
+        kind=CHART_EXPORT,
         requested_by=people["audrey"],
         params={
             "start": str(timezone.localdate() - timedelta(days=30)),

@@ -35,24 +35,24 @@ def assert_400_with_message(response, *fragments: str):
 @pytest.mark.parametrize(
     ("who", "url", "params", "message"),
     [
-        ("fran", "clients:schedule", {"date": "9999-12-31"}, "Choose a date between"),
-        ("fran", "clients:schedule", {"date": "0001-01-01"}, "Choose a date between"),
-        ("alice", "clients:schedule_clinician", {"date": "9999-12-31"}, "Choose a date"),
-        ("alice", "clients:schedule_clinician", {"date": "0001-01-01"}, "Choose a date"),
-        ("fran", "clients:schedule", {"date": "yesterday"}, "must be a date"),
+        ("fran", "schedule:day", {"date": "9999-12-31"}, "Choose a date between"),
+        ("fran", "schedule:day", {"date": "0001-01-01"}, "Choose a date between"),
+        ("alice", "schedule:clinician_day", {"date": "9999-12-31"}, "Choose a date"),
+        ("alice", "schedule:clinician_day", {"date": "0001-01-01"}, "Choose a date"),
+        ("fran", "schedule:day", {"date": "yesterday"}, "must be a date"),
         ("alice", "chart", {"contacts_from": "9999-12-31"}, "Contact log period"),
         ("alice", "chart", {"contacts_to": "9999-12-31"}, "Contact log period"),
         ("alice", "chart", {"contacts_from": "9999-12-31", "contacts_to": "9999-12-31"}, ""),
         ("bill", "billing:home", {"start": "0001-01-01", "end": "9999-12-31"}, "Choose a date"),
         ("alice", "clients:list", {"q": "\x00"}, "control character"),
-        ("audrey", "documents:chart_export", {"client": "not-a-uuid"}, "not a valid record id"),
+        ("audrey", "records:chart_export", {"client": "not-a-uuid"}, "not a valid record id"),
         ("fran", "clients:list", {"q": "x" * 5000}, "too long"),
     ],
 )
 def test_the_requests_that_answered_500_now_answer_400(
     who, url, params, message, people, client_record, login
 ):
-    target = reverse("clients:chart", args=[client_record.uuid]) if url == "chart" else reverse(url)
+    target = reverse("records:chart", args=[client_record.uuid]) if url == "chart" else reverse(url)
     assert_400_with_message(_get(login(people[who]), target, params), message)
 
 
@@ -60,7 +60,7 @@ def test_booking_at_the_end_of_the_calendar_is_refused_with_a_message(
     fran, alice, client_record, login
 ):
     response = login(fran).post(
-        reverse("clients:appointment_book", args=[client_record.uuid]),
+        reverse("schedule:book", args=[client_record.uuid]),
         {
             "clinician": alice.pk,
             "start": "9999-12-31T23:30",
@@ -76,8 +76,8 @@ def test_booking_at_the_end_of_the_calendar_is_refused_with_a_message(
 
 
 def test_good_parameters_still_work(fran, bill, alice, client_record, login):
-    assert _get(login(fran), reverse("clients:schedule"), {"date": "2026-03-02"}).status_code == 200
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    assert _get(login(fran), reverse("schedule:day"), {"date": "2026-03-02"}).status_code == 200
+    chart = reverse("records:chart", args=[client_record.uuid])
     response = _get(login(alice), chart, {"contacts_from": "2026-01-01", "contacts_to": ""})
     assert response.status_code == 200
     response = _get(
@@ -114,16 +114,16 @@ HOSTILE = st.one_of(
 
 # (who, url name, the parameters that page reads)
 GET_WITH_PARAMETERS = [
-    ("fran", "clients:schedule", ["date"]),
-    ("fran", "clients:schedule_clinician", ["date", "clinician"]),
-    ("alice", "clients:schedule_clinician", ["date"]),
+    ("fran", "schedule:day", ["date"]),
+    ("fran", "schedule:clinician_day", ["date", "clinician"]),
+    ("alice", "schedule:clinician_day", ["date"]),
     ("alice", "chart", ["contacts_from", "contacts_to", "notes_page"]),
     ("bill", "billing:home", ["start", "end", "clinician", "page"]),
     ("alice", "clients:list", ["q", "discharged", "page"]),
     ("alice", "clients:caseload", ["page"]),
     ("audrey", "clients:emergency_review", ["all", "page"]),
     ("audrey", "chart_audit", ["page"]),
-    ("audrey", "documents:chart_export", ["client"]),
+    ("audrey", "records:chart_export", ["client"]),
     ("anon", "login", ["next"]),
 ]
 
@@ -134,7 +134,7 @@ def test_no_query_string_makes_a_500(who, url, names, people, client_record, log
 
     http = HttpClient() if who == "anon" else login(people[who])
     if url == "chart":
-        target = reverse("clients:chart", args=[client_record.uuid])
+        target = reverse("records:chart", args=[client_record.uuid])
     elif url == "chart_audit":
         target = reverse("clients:audit", args=[client_record.uuid])
     else:

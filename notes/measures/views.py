@@ -105,7 +105,7 @@ def client_mode_start(request: HttpRequest, client_uuid, instrument: str) -> Htt
     spec = _instrument(instrument)
     if client.status != "active":
         messages.error(request, "The client is discharged.")
-        return redirect("clients:chart", client_uuid=client.uuid)
+        return redirect("records:chart", client_uuid=client.uuid)
     kiosk.lock(
         request,
         purpose=CLIENT_MODE,
@@ -180,7 +180,7 @@ def client_mode_exit(request: HttpRequest) -> HttpResponse:
             )
             if result is None:
                 messages.info(request, "Client mode ended; nothing was recorded.")
-                return redirect("clients:chart", client_uuid=data["client"])
+                return redirect("records:chart", client_uuid=data["client"])
             _told(request, result)
             return redirect("measures:detail", result_uuid=result.uuid)
         if not request.user.is_authenticated:

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from practice.signing import freeze_signed_rows
+from practice.migration_ops import freeze_signed_rows
 
 COSIGN_COLUMNS = (  # frozen copy of notes.models.COSIGN_COLUMNS
     "cosigned_at",

@@ -22,9 +22,10 @@ from notes.psychotherapy.access import AUTHOR_PERMISSIONS, OBJECT_TYPE, may_writ
 from notes.psychotherapy.models import ProcessNote
 from practice import audit
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
-class ServiceError(Exception):
+class ServiceError(Refused):
     """A rule refused the change; the message is safe to show to the user."""
 
 

@@ -19,6 +19,7 @@ from notes.psychotherapy import access, crypto, sealing, services
 from notes.psychotherapy.forms import FORM_NOTICE, ProcessNoteForm, UnsealForm
 from practice import audit, credentials
 from practice.models import AuditAction, AuditEvent
+from practice.refusals import Refused
 
 
 def _sealed_page(request: HttpRequest, client, exc: Exception, note=None) -> HttpResponse:
@@ -94,7 +95,7 @@ def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
                 session_date=form.cleaned_data["session_date"],
                 request=request,
             )
-        except (services.ServiceError, sealing.ProcessNoteSealed) as exc:
+        except (Refused, sealing.ProcessNoteSealed) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Private process note saved.")
@@ -193,7 +194,7 @@ def note_delete(request: HttpRequest, note_uuid) -> HttpResponse:
         )
     try:
         services.process_note_delete(note=note, actor=request.user, request=request)
-    except services.ServiceError as exc:
+    except Refused as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Private process note deleted.")

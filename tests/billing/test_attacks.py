@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from billing.models import BillingExport, ExportStatus
 from billing.selectors import last_month
 from clients import services as client_services
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from practice.roles import Role
 from practice.spreadsheets import csv_bytes, safe_cell, xlsx_bytes
 from tests.documents.helpers import job_bytes

@@ -16,7 +16,8 @@ from django.utils import timezone
 from billing.models import BilledItem, BillingExport, FeeScheduleEntry
 from billing.selectors import last_month
 from clients import services as client_services
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes
 from tests.documents.signing import sign_progress_note
 from tests.factories import ClientFactory, ProgressNoteFactory
@@ -246,7 +247,7 @@ def test_a_later_export_skips_what_was_billed_and_a_voided_export_can_be_redone(
 def test_a_retried_export_task_records_the_export_and_its_items_once(
     bill, billable, period, login, django_capture_on_commit_callbacks
 ):
-    from practice import jobs
+    from practice.documents import jobs
 
     start_export(login(bill), period, django_capture_on_commit_callbacks)
     job = DocumentJob.objects.get()
@@ -305,7 +306,7 @@ def test_a_biller_cannot_download_an_auditors_export_and_vice_versa(
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         login(audrey).post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(client_record.uuid),
                 "start": (today - timedelta(days=60)).isoformat(),

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 from billing import selectors
 from billing.models import BilledItem
-from practice.jobs import document_job_run
-from practice.models import DocumentJob, JobKind
+from billing.services import BILLING_EXPORT
+from practice.documents.jobs import document_job_run
+from practice.documents.models import DocumentJob
 from tests.documents.signing import sign_progress_note
 from tests.factories import ProgressNoteFactory
 
@@ -71,7 +72,7 @@ def _signed_notes(alice, client_record, count):
 def _export(bill) -> tuple[int, DocumentJob]:
     start, end = selectors.last_month()
     job = DocumentJob.objects.create(
-        kind=JobKind.BILLING_EXPORT,
+        kind=BILLING_EXPORT,
         requested_by=bill,
         params={"start": start.isoformat(), "end": end.isoformat()},
     )

@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from practice import pdf
+from practice.documents import pdf
 from tests.browser.conftest import assert_accessible, assert_fits
 from tests.documents.signing import sign_progress_note
 from tests.factories import ProgressNoteFactory, process_note_key

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from notes.models import ProgressNote
-from practice import pdf
+from practice.documents import pdf
 from tests.browser.conftest import assert_accessible, assert_fits
 from tests.documents.helpers import pdf_pages
 

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from clients import scheduling
 from clients.models import Appointment, AppointmentStatus
+from clients.schedule import services as scheduling
 from contacts.models import ContactNote
 from tests.browser.conftest import assert_accessible, assert_fits
 

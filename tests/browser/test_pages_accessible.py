@@ -35,10 +35,10 @@ def test_front_desk_pages(page, sign_in, fran, client_record):
         reverse("clients:collateral_add", args=[uuid]),
         reverse("clients:roi_add", args=[uuid, contact.uuid]),
         reverse("clients:roi_revoke", args=[uuid, roi.uuid]),
-        reverse("clients:appointment_book", args=[uuid]),
+        reverse("schedule:book", args=[uuid]),
         reverse("clients:discharge", args=[uuid]),
         reverse("contacts:create", args=[uuid]),
-        reverse("clients:schedule"),
+        reverse("schedule:day"),
     ):
         _check(page, url)
 
@@ -48,7 +48,7 @@ def test_clinician_pages(page, sign_in, alice, client_record):
     for url in (
         reverse("clients:caseload"),
         reverse("clients:diagnosis_add", args=[client_record.uuid]),
-        reverse("clients:schedule_clinician"),
+        reverse("schedule:clinician_day"),
     ):
         _check(page, url)
 
@@ -68,7 +68,7 @@ def test_admin_and_auditor_pages(page, sign_in, ada, audrey, client_record):
     # The refusal and not-found pages are ordinary pages too.
     _check(page, reverse("staff_list"))
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
-    _check(page, reverse("clients:chart", args=["00000000-0000-4000-8000-000000000000"]))
+    _check(page, reverse("records:chart", args=["00000000-0000-4000-8000-000000000000"]))
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
 
 

@@ -27,7 +27,7 @@ CHART = {
 
 @pytest.mark.parametrize("who,status", CHART.items())
 def test_chart_access_by_role(people, client_record, login, who, status):
-    response = login(people[who]).get(reverse("clients:chart", args=[client_record.uuid]))
+    response = login(people[who]).get(reverse("records:chart", args=[client_record.uuid]))
     assert response.status_code == status
     action = AuditAction.VIEW if status == 200 else AuditAction.ACCESS_DENIED
     assert AuditEvent.objects.filter(
@@ -37,8 +37,8 @@ def test_chart_access_by_role(people, client_record, login, who, status):
 
 def test_outsider_gets_the_same_404_as_for_a_client_that_does_not_exist(bob, client_record, login):
     http = login(bob)
-    real = http.get(reverse("clients:chart", args=[client_record.uuid]))
-    fake = http.get(reverse("clients:chart", args=["00000000-0000-4000-8000-000000000000"]))
+    real = http.get(reverse("records:chart", args=[client_record.uuid]))
+    fake = http.get(reverse("records:chart", args=["00000000-0000-4000-8000-000000000000"]))
     assert real.status_code == fake.status_code == 404
     assert client_record.legal_last_name.encode() not in real.content
 
@@ -49,12 +49,12 @@ def test_outsider_gets_the_same_404_as_for_a_client_that_does_not_exist(bob, cli
 def test_diagnoses_are_shown_only_to_clinical_and_billing_roles(
     people, client_record, login, who, sees
 ):
-    response = login(people[who]).get(reverse("clients:chart", args=[client_record.uuid]))
+    response = login(people[who]).get(reverse("records:chart", args=[client_record.uuid]))
     assert (b"Generalized anxiety disorder" in response.content) is sees
 
 
 def test_unauthenticated_users_are_sent_to_login(client, client_record):
-    response = client.get(reverse("clients:chart", args=[client_record.uuid]))
+    response = client.get(reverse("records:chart", args=[client_record.uuid]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -83,7 +83,7 @@ def test_search_page_does_not_log_the_search_text(fran, client_record, login):
 
 
 def test_removing_a_clinician_from_the_care_team_revokes_access(alice, ada, client_record, login):
-    url = reverse("clients:chart", args=[client_record.uuid])
+    url = reverse("records:chart", args=[client_record.uuid])
     assert login(alice).get(url).status_code == 200
     member = CareTeamMember.objects.get(client=client_record, clinician=alice)
     services.care_team_remove(member=member, actor=ada)
@@ -97,17 +97,17 @@ def test_adding_a_supervisee_brings_the_supervisor_onto_the_team(sam, sue, ada, 
         ("sam", "member"),
         ("sue", "supervisor"),
     }
-    assert login(sue).get(reverse("clients:chart", args=[record.uuid])).status_code == 200
+    assert login(sue).get(reverse("records:chart", args=[record.uuid])).status_code == 200
 
 
 def test_care_team_page_adds_and_removes_through_the_browser(fran, bob, client_record, login):
     http = login(fran)
     url = reverse("clients:care_team", args=[client_record.uuid])
     assert http.post(url, {"clinician": bob.pk, "role": "member"}).status_code == 302
-    assert login(bob).get(reverse("clients:chart", args=[client_record.uuid])).status_code == 200
+    assert login(bob).get(reverse("records:chart", args=[client_record.uuid])).status_code == 200
     member = CareTeamMember.objects.get(client=client_record, clinician=bob)
     http.post(reverse("clients:care_team_remove", args=[client_record.uuid, member.pk]))
-    assert login(bob).get(reverse("clients:chart", args=[client_record.uuid])).status_code == 404
+    assert login(bob).get(reverse("records:chart", args=[client_record.uuid])).status_code == 404
 
 
 @pytest.mark.parametrize(

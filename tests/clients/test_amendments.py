@@ -65,11 +65,11 @@ def test_accept_signs_and_freezes_the_amendment(login, alice, fran, client_recor
     # Twice: decided once.
     again = http.post(u["deny"], {"denial_reason": "no"})
     assert again.status_code == 400 and "already been decided" in again.content.decode()
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert "Client arrived on time (10:00)." in chart and "Accepted" in chart
     # The front desk sees that it was accepted, not the clinical text itself.
     desk = login(fran)
-    for page in (reverse("clients:chart", args=[client_record.uuid]), u["detail"]):
+    for page in (reverse("records:chart", args=[client_record.uuid]), u["detail"]):
         html = desk.get(page).content.decode()
         assert "Accepted" in html and "Client arrived on time (10:00)." not in html
     assert AuditEvent.objects.filter(action=AuditAction.SIGN, object_id=str(req.uuid)).exists()
@@ -115,7 +115,7 @@ def test_deny_keeps_reason_and_takes_one_statement_of_disagreement(
     assert second.status_code == 400
     req.refresh_from_db()
     assert req.disagreement_statement == "I disagree."
-    chart = login(alice).get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = login(alice).get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert "Denied" in chart and "statement of disagreement attached" in chart
 
 
@@ -136,7 +136,7 @@ def test_who_sees_amendments(login, people, alice, client_record, who, section, 
     log_request(login(alice), client_record)
     req = AmendmentRequest.objects.get()
     http = login(people[who])
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid]))
+    chart = http.get(reverse("records:chart", args=[client_record.uuid]))
     assert ("Amendment requests" in chart.content.decode()) is section
     assert http.get(urls(client_record, req)["detail"]).status_code == detail
 

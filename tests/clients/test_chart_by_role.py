@@ -47,7 +47,7 @@ def test_collateral_contacts_and_releases_on_the_chart_by_role(
 ):
     contact = CollateralFactory(client=client_record, name="Pat Quirinal", phone="555-0199")
     ReleaseFactory(contact=contact, scope="Attendance only")
-    response = login(people[who]).get(reverse("clients:chart", args=[client_record.uuid]))
+    response = login(people[who]).get(reverse("records:chart", args=[client_record.uuid]))
     assert response.status_code == 200
     body = response.content.decode()
     for text in ("Pat Quirinal", "555-0199", "Attendance only", "Contacts &amp; releases"):

@@ -24,7 +24,7 @@ def open_emergency(http, client_record, reason=REASON):
 
 def test_outsider_gets_404_until_emergency_access(login, bob, client_record):
     http = login(bob)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     assert http.get(chart).status_code == 404
     response = open_emergency(http, client_record)
     assert response.status_code == 302 and response["Location"] == chart
@@ -66,7 +66,7 @@ def test_emergency_access_never_opens_process_notes(login, alice, bob, client_re
     )
     http = login(bob)
     open_emergency(http, client_record)
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert "process note" not in chart.lower()
     assert http.get(reverse("psychotherapy:detail", args=[note.uuid])).status_code == 404
     assert http.get(reverse("psychotherapy:list", args=[client_record.uuid])).status_code == 404
@@ -79,7 +79,7 @@ def test_emergency_access_expires(login, bob, client_record):
         started_at=timezone.now() - timedelta(minutes=61),
         expires_at=timezone.now() - timedelta(minutes=1),
     )
-    assert http.get(reverse("clients:chart", args=[client_record.uuid])).status_code == 404
+    assert http.get(reverse("records:chart", args=[client_record.uuid])).status_code == 404
 
 
 def test_reason_is_required_and_mrn_must_exist(login, bob, client_record):
@@ -100,7 +100,7 @@ def test_reason_is_required_and_mrn_must_exist(login, bob, client_record):
 
 def test_care_team_member_is_sent_to_the_chart_without_a_grant(login, alice, client_record):
     response = open_emergency(login(alice), client_record)
-    assert response["Location"] == reverse("clients:chart", args=[client_record.uuid])
+    assert response["Location"] == reverse("records:chart", args=[client_record.uuid])
     assert not EmergencyAccess.objects.exists()
 
 
@@ -115,7 +115,7 @@ def test_only_clinicians_can_break_the_glass(login, people, client_record, who):
 def test_admin_reviews_emergency_access(login, bob, ada, client_record):
     http = login(bob)
     open_emergency(http, client_record)
-    http.get(reverse("clients:chart", args=[client_record.uuid]))
+    http.get(reverse("records:chart", args=[client_record.uuid]))
     admin = login(ada)
     page = admin.get(reverse("clients:emergency_review"))
     html = page.content.decode()

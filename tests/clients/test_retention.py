@@ -87,7 +87,7 @@ def test_report_is_for_practice_admins_only(login, people, who):
 
 
 def test_chart_shows_retain_until_to_admins_only(login, ada, alice, client_record):
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     assert "Retain until" in login(ada).get(chart).content.decode()
     assert "Retain until" not in login(alice).get(chart).content.decode()
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from clients import scheduling
+from clients.schedule import services as scheduling
 from contacts import services
 from tests.factories import CollateralFactory, ReleaseFactory
 

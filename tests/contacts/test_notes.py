@@ -174,7 +174,7 @@ def test_summary_visibility_per_role(
                 user=people[who], action=AuditAction.ACCESS_DENIED
             ).exists()
     if status == 200:
-        chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+        chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
         assert ("CLINICAL-SECRET" in chart) is sees_clinical
         assert ("ADMIN-TEXT" in chart) is sees_admin
 
@@ -194,7 +194,7 @@ def test_biller_sees_billing_fields_but_never_the_summary(
     assert "XYZ" not in body
     assert "Pat Rivera" not in body  # billers need minutes, not who was called
     assert "25" in body and "Yes" in body and alice.signature_name in body
-    chart = login(bill).get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = login(bill).get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     log = chart.split('id="contact-log"')[1].split("</section>")[0]
     assert "XYZ" not in chart and "Billable" in log and "Pat Rivera" not in log
 
@@ -204,7 +204,7 @@ def test_drafts_are_seen_by_their_author_only(client_record, alice, fran, audrey
     assert login(alice).get(reverse("contacts:detail", args=[draft.uuid])).status_code == 200
     for other in (fran, audrey):
         assert login(other).get(reverse("contacts:detail", args=[draft.uuid])).status_code == 404
-        chart = login(other).get(reverse("clients:chart", args=[client_record.uuid]))
+        chart = login(other).get(reverse("records:chart", args=[client_record.uuid]))
         assert "DRAFT-TEXT" not in chart.content.decode()
 
 
@@ -339,7 +339,7 @@ def test_period_totals_are_summed_per_billable_flag(client_record, alice, make_n
     }
     # The chart uses the chosen period.
     chart = login(alice).get(
-        reverse("clients:chart", args=[client_record.uuid]),
+        reverse("records:chart", args=[client_record.uuid]),
         {
             "contacts_from": (today - timedelta(days=60)).isoformat(),
             "contacts_to": today.isoformat(),

@@ -265,5 +265,5 @@ def test_emergency_note_is_flagged_in_the_chart(client_record, alice, doctor, lo
         ),
     )
     assert response.status_code == 302
-    chart = http.get(reverse("clients:chart", args=[client_record.uuid])).content.decode()
+    chart = http.get(reverse("records:chart", args=[client_record.uuid])).content.decode()
     assert "pill-danger" in chart and ">Emergency<" in chart

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import scheduling
 from clients.models import Appointment, AppointmentStatus
+from clients.schedule import services as scheduling
 from contacts.models import ContactNote, NoteStatus
 from contacts.services import ContactNoteRefused
 from practice.models import PracticeSettings
@@ -209,10 +209,10 @@ def _past_appointment(client_record, alice, fran):
 def test_front_desk_marks_a_no_show_in_one_post(policy, client_record, alice, fran, login):
     appt = _past_appointment(client_record, alice, fran)
     http = login(fran)
-    form = http.get(reverse("clients:appointment_no_show", args=[appt.uuid]))
+    form = http.get(reverse("schedule:no_show", args=[appt.uuid]))
     assert "No-show fee of $80.00 applies" in form.content.decode()
     response = http.post(
-        reverse("clients:appointment_no_show", args=[appt.uuid]),
+        reverse("schedule:no_show", args=[appt.uuid]),
         {"means": ["phone"], "minutes": "5", "summary": ""},
         follow=True,
     )
@@ -225,7 +225,7 @@ def test_front_desk_marks_a_no_show_in_one_post(policy, client_record, alice, fr
 
 def test_failed_cancel_form_keeps_what_was_typed(policy, appointment, fran, login):
     response = login(fran).post(
-        reverse("clients:appointment_cancel", args=[appointment.uuid]),
+        reverse("schedule:cancel", args=[appointment.uuid]),
         {
             "by": "client",
             "notice_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -246,7 +246,7 @@ def test_no_show_shortcut_records_no_phantom_call(policy, client_record, alice, 
     """The pre-filled form claims no contact: 0 minutes and no means until typed."""
     appt = _past_appointment(client_record, alice, fran)
     http = login(fran)
-    url = reverse("clients:appointment_no_show", args=[appt.uuid])
+    url = reverse("schedule:no_show", args=[appt.uuid])
     body = http.get(url).content.decode()
     assert 'name="minutes" value="0"' in body
     assert "checked" not in body.split('name="means"')[1].split("</fieldset>")[0]
@@ -259,7 +259,7 @@ def test_no_show_shortcut_records_no_phantom_call(policy, client_record, alice, 
 
 def test_cancellation_shortcut_defaults_to_no_contact_time(policy, appointment, fran, login):
     body = login(fran).get(
-        reverse("clients:appointment_cancel", args=[appointment.uuid])
+        reverse("schedule:cancel", args=[appointment.uuid])
     ).content.decode()
     assert 'name="minutes" value="0"' in body
 
@@ -282,7 +282,7 @@ def test_an_ordinary_contact_note_still_needs_means_and_minutes(client_record, a
 def test_front_desk_reschedules_in_one_post(policy, appointment, fran, login):
     new_start = timezone.localtime(appointment.start + timedelta(days=7))
     response = login(fran).post(
-        reverse("clients:appointment_reschedule", args=[appointment.uuid]),
+        reverse("schedule:reschedule", args=[appointment.uuid]),
         {
             "new_start": new_start.strftime("%Y-%m-%dT%H:%M"),
             "notice_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -313,7 +313,7 @@ CHANGE = {
 @pytest.mark.parametrize("who,status", CHANGE.items())
 def test_who_may_change_an_appointment(people, appointment, login, who, status):
     response = login(people[who]).get(
-        reverse("clients:appointment_cancel", args=[appointment.uuid])
+        reverse("schedule:cancel", args=[appointment.uuid])
     )
     assert response.status_code == status
 
@@ -323,18 +323,18 @@ def test_who_may_change_an_appointment(people, appointment, login, who, status):
     [("fran", 200), ("ada", 200), ("alice", 403), ("bill", 403), ("audrey", 403), ("root", 403)],
 )
 def test_practice_day_view_is_for_the_front_desk_and_admins(people, login, who, status):
-    assert login(people[who]).get(reverse("clients:schedule")).status_code == status
+    assert login(people[who]).get(reverse("schedule:day")).status_code == status
 
 
 def test_day_views_list_the_days_appointments(policy, appointment, alice, bob, fran, login):
     day = timezone.localdate(appointment.start).isoformat()
     name = appointment.client.display_name
-    assert name in login(fran).get(reverse("clients:schedule"), {"date": day}).content.decode()
-    own = login(alice).get(reverse("clients:schedule_clinician"), {"date": day}).content.decode()
+    assert name in login(fran).get(reverse("schedule:day"), {"date": day}).content.decode()
+    own = login(alice).get(reverse("schedule:clinician_day"), {"date": day}).content.decode()
     assert name in own
     # A clinician sees their own day only, whatever they ask for.
     theirs = login(bob).get(
-        reverse("clients:schedule_clinician"), {"date": day, "clinician": str(alice.uuid)}
+        reverse("schedule:clinician_day"), {"date": day, "clinician": str(alice.uuid)}
     )
     assert name not in theirs.content.decode()
 
@@ -376,18 +376,18 @@ def test_front_desk_picks_any_clinicians_day(appointment, alice, fran, login):
     day = timezone.localdate(appointment.start).isoformat()
     http = login(fran)
     response = http.get(
-        reverse("clients:schedule_clinician"), {"date": day, "clinician": str(alice.uuid)}
+        reverse("schedule:clinician_day"), {"date": day, "clinician": str(alice.uuid)}
     )
     assert appointment.client.display_name in response.content.decode()
     assert "Alice Adams's day" in response.content.decode()
-    whole = http.get(reverse("clients:schedule_clinician"), {"date": day, "clinician": "x"})
+    whole = http.get(reverse("schedule:clinician_day"), {"date": day, "clinician": "x"})
     assert whole.status_code == 302 and whole.url == f"/clients/schedule/?date={day}"
 
 
 def test_reschedule_into_the_past_shows_the_error_beside_the_new_start(appointment, fran, login):
     past = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = login(fran).post(
-        reverse("clients:appointment_reschedule", args=[appointment.uuid]),
+        reverse("schedule:reschedule", args=[appointment.uuid]),
         {
             "new_start": past,
             "notice_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
@@ -404,7 +404,7 @@ def test_reschedule_into_the_past_shows_the_error_beside_the_new_start(appointme
 
 
 def test_booking_page(client_record, alice, fran, bill, login):
-    url = reverse("clients:appointment_book", args=[client_record.uuid])
+    url = reverse("schedule:book", args=[client_record.uuid])
     assert login(bill).get(url).status_code == 403
     start = timezone.localtime() + timedelta(days=2)
     data = {
@@ -426,7 +426,7 @@ def test_booking_form_offers_the_primary_clinician_first(client_record, alice, b
     from clients import services as client_services
 
     client_services.care_team_add(client=client_record, clinician=bob, actor=ada)
-    url = reverse("clients:appointment_book", args=[client_record.uuid])
+    url = reverse("schedule:book", args=[client_record.uuid])
     body = login(ada).get(url).content.decode()
     assert f'<option value="{alice.pk}" selected>' in body
     assert f'<option value="{bob.pk}">' in body
@@ -436,10 +436,10 @@ def test_booking_form_offers_the_primary_clinician_first(client_record, alice, b
     "target", ["javascript:alert(1)", "https://evil.example/", "//evil.example/"]
 )
 def test_the_back_link_only_ever_points_at_a_day_view(appointment, fran, login, target):
-    for name in ("appointment_cancel", "appointment_reschedule"):
-        url = reverse(f"clients:{name}", args=[appointment.uuid])
+    for name in ("cancel", "reschedule"):
+        url = reverse(f"schedule:{name}", args=[appointment.uuid])
         body = login(fran).get(url, {"next": target}).content.decode()
         assert target not in body
-    day = reverse("clients:schedule") + "?date=2030-01-02"
+    day = reverse("schedule:day") + "?date=2030-01-02"
     body = login(fran).get(url, {"next": day}).content.decode()
     assert f'href="{day}"' in body

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from practice.models import DocumentJob
+from practice.documents.models import DocumentJob
 
 
 def job_bytes(job: DocumentJob, key: str = "pdf") -> bytes:

@@ -10,9 +10,10 @@ from cryptography.fernet import Fernet
 from django.urls import reverse
 from django.utils import timezone
 
-from clients import scheduling
-from practice import pdf
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from clients.schedule import services as scheduling
+from practice.documents import pdf
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes, pdf_pages, tamper
 from tests.documents.signing import sign_progress_note
 from tests.factories import ProgressNoteFactory, process_note_key
@@ -70,7 +71,7 @@ def chart(alice, fran, client_record, make_contact_note, settings):
 def _export(http, client, start, end, capture):
     with capture(execute=True):
         return http.post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {"client": str(client.uuid), "start": start.isoformat(), "end": end.isoformat()},
         )
 
@@ -137,7 +138,7 @@ def test_a_care_team_clinician_may_export_their_clients_chart(
     alice, chart, login, django_capture_on_commit_callbacks
 ):
     http = login(alice)
-    page = http.get(reverse("documents:chart_export") + f"?client={chart.uuid}")
+    page = http.get(reverse("records:chart_export") + f"?client={chart.uuid}")
     assert page.status_code == 200
     today = timezone.localdate()
     _export(http, chart, today - timedelta(days=30), today, django_capture_on_commit_callbacks)
@@ -148,7 +149,7 @@ def test_a_clinician_outside_the_care_team_gets_404_and_cannot_post_the_client(
     bob, client_record, login, django_capture_on_commit_callbacks
 ):
     http = login(bob)
-    url = reverse("documents:chart_export") + f"?client={client_record.uuid}"
+    url = reverse("records:chart_export") + f"?client={client_record.uuid}"
     assert http.get(url).status_code == 404
     today = timezone.localdate()
     response = _export(
@@ -185,7 +186,7 @@ def test_other_roles_are_refused_the_chart_export(
     who, people, client_record, login, django_capture_on_commit_callbacks
 ):
     http = login(people[who])
-    assert http.get(reverse("documents:chart_export")).status_code == 403
+    assert http.get(reverse("records:chart_export")).status_code == 403
     today = timezone.localdate()
     response = _export(
         http, client_record, today - timedelta(days=30), today, django_capture_on_commit_callbacks
@@ -198,7 +199,7 @@ def test_other_roles_are_refused_the_chart_export(
 def test_a_reversed_or_future_period_is_refused_beside_the_field(audrey, client_record, login):
     today = timezone.localdate()
     response = login(audrey).post(
-        reverse("documents:chart_export"),
+        reverse("records:chart_export"),
         {
             "client": str(client_record.uuid),
             "start": today.isoformat(),
@@ -212,7 +213,7 @@ def test_a_reversed_or_future_period_is_refused_beside_the_field(audrey, client_
 def test_the_chart_shows_the_export_button_to_those_who_may_use_it(
     alice, audrey, fran, client_record, login
 ):
-    url = reverse("clients:chart", args=[client_record.uuid])
+    url = reverse("records:chart", args=[client_record.uuid])
     label = "Export chart (PDF)"
     assert label in login(alice).get(url).content.decode()
     assert label in login(audrey).get(url).content.decode()

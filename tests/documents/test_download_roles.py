@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients import services as client_services
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from practice.roles import Role
 from practice.services import user_set_role
 
@@ -28,7 +29,7 @@ def _chart_export(http, client, capture) -> DocumentJob:
     today = timezone.localdate()
     with capture(execute=True):
         http.post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(client.uuid),
                 "start": (today - timedelta(days=30)).isoformat(),
@@ -50,7 +51,7 @@ def test_a_demoted_auditor_no_longer_downloads_their_chart_exports(
 
     # Now front desk: still sees the client (demographics), not the chart export.
     user_set_role(user=audrey, role=Role.FRONT_DESK)
-    assert http.get(reverse("clients:chart", args=[client_record.uuid])).status_code == 200
+    assert http.get(reverse("records:chart", args=[client_record.uuid])).status_code == 200
     assert http.get(download).status_code == 404
     assert http.get(reverse("documents:job", args=[job.uuid])).status_code == 404
     assert AuditEvent.objects.filter(

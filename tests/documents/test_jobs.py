@@ -12,8 +12,10 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from practice import jobs
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobKind, JobStatus
+from contacts.documents import CONTACT_NOTE_PDF
+from practice.documents import jobs
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,7 @@ def printed(alice, make_contact_note, django_capture_on_commit_callbacks):
     note = make_contact_note(alice)
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF,
+            kind=CONTACT_NOTE_PDF,
             requested_by=alice,
             params={"note": str(note.uuid)},
             client=note.client,
@@ -125,7 +127,7 @@ def test_expiry_follows_the_practice_setting(
     note = make_contact_note(alice)
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
+            kind=CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
         )
     job.refresh_from_db()
     assert job.expires_at - job.finished_at == timedelta(days=2)
@@ -148,7 +150,7 @@ def test_a_transient_error_is_retried_and_then_succeeds(
     alice, make_contact_note, django_capture_on_commit_callbacks
 ):
     note = make_contact_note(alice)
-    real = jobs._builder(JobKind.CONTACT_NOTE_PDF)
+    real = jobs._builder(CONTACT_NOTE_PDF)
     calls = []
 
     def flaky(job, progress):
@@ -159,11 +161,11 @@ def test_a_transient_error_is_retried_and_then_succeeds(
 
     with (
         mock.patch.object(jobs, "_builder", autospec=True, return_value=flaky),
-        mock.patch("practice.tasks.run_document_job.retry_backoff", 0),
+        mock.patch("practice.documents.tasks.run_document_job.retry_backoff", 0),
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
+            kind=CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
         )
     job.refresh_from_db()
     assert len(calls) == 2
@@ -184,7 +186,7 @@ def test_an_unexpected_error_fails_the_job_with_a_message_of_our_own(
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
+            kind=CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
         )
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
@@ -199,7 +201,7 @@ def test_when_the_broker_is_down_the_job_waits_and_the_user_is_told(
     with broker_down():
         with django_capture_on_commit_callbacks(execute=True):
             response = http.post(
-                reverse("documents:contact_note_print", args=[note.uuid]), follow=True
+                reverse("contacts:print", args=[note.uuid]), follow=True
             )
         assert response.status_code == 200
         job = DocumentJob.objects.get()
@@ -221,7 +223,7 @@ def test_the_job_page_itself_resends_a_waiting_job_once_the_broker_is_back(
     note = make_contact_note(alice)
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
+            kind=CONTACT_NOTE_PDF, requested_by=alice, params={"note": str(note.uuid)}
         )
     assert DocumentJob.objects.get(pk=job.pk).waiting_for_broker
     page = login(alice).get(reverse("documents:job", args=[job.uuid]))
@@ -230,7 +232,7 @@ def test_the_job_page_itself_resends_a_waiting_job_once_the_broker_is_back(
 
 def test_redispatch_leaves_recently_sent_and_finished_jobs_alone(printed, alice):
     queued = DocumentJob.objects.create(
-        kind=JobKind.CONTACT_NOTE_PDF,
+        kind=CONTACT_NOTE_PDF,
         requested_by=alice,
         params=printed.params,
         dispatched_at=timezone.now(),
@@ -264,7 +266,7 @@ def test_signed_out_visitors_are_sent_to_the_login_page(printed, client):
         reverse("documents:job", args=[printed.uuid]),
         reverse("documents:job_status", args=[printed.uuid]),
         reverse("documents:download", args=[printed.uuid, "pdf"]),
-        reverse("documents:chart_export"),
+        reverse("records:chart_export"),
         reverse("billing:home"),
     ):
         response = client.get(url)

@@ -9,9 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from practice import jobs, pdf
-from practice.jobs import DRAFT_REFUSAL
-from practice.models import AuditAction, AuditEvent, DocumentJob, JobKind, JobStatus
+from notes.documents import PROGRESS_NOTE_PDF
+from practice.documents import jobs, pdf
+from practice.documents.jobs import DRAFT_REFUSAL
+from practice.documents.models import DocumentJob, JobStatus
+from practice.models import AuditAction, AuditEvent
 from tests.documents.helpers import job_bytes, pdf_pages, tamper
 from tests.documents.signing import sign_progress_note
 from tests.factories import ProgressNoteFactory
@@ -34,7 +36,7 @@ def test_a_signed_contact_note_prints_to_a_signed_pdf(
     services_addendum(note, alice, "Client confirmed by e-mail the next day.")
     http = login(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        response = http.post(reverse("documents:contact_note_print", args=[note.uuid]))
+        response = http.post(reverse("contacts:print", args=[note.uuid]))
     job = DocumentJob.objects.get(requested_by=alice)
     assert response.url == reverse("documents:job", args=[job.uuid])
     job.refresh_from_db()
@@ -67,7 +69,7 @@ def test_a_draft_contact_note_cannot_be_printed_as_signed(
     draft = make_contact_note(alice, sign=False)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(alice).post(
-            reverse("documents:contact_note_print", args=[draft.uuid]), follow=True
+            reverse("contacts:print", args=[draft.uuid]), follow=True
         )
     assert DRAFT_REFUSAL in response.content.decode()
     assert not DocumentJob.objects.exists()
@@ -95,7 +97,7 @@ def test_a_signed_progress_note_renders_with_cosignature_addenda_diagnoses_and_c
     )
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.document_job_start(
-            kind=JobKind.PROGRESS_NOTE_PDF,
+            kind=PROGRESS_NOTE_PDF,
             requested_by=sam,
             params={"note": str(note.uuid)},
             client=client_record,
@@ -122,7 +124,7 @@ def test_a_draft_progress_note_job_fails_with_a_clear_message(
     draft = ProgressNoteFactory(client=client_record, author=alice)
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.document_job_start(
-            kind=JobKind.PROGRESS_NOTE_PDF,
+            kind=PROGRESS_NOTE_PDF,
             requested_by=alice,
             params={"note": str(draft.uuid)},
             client=client_record,
@@ -139,7 +141,7 @@ def test_without_a_certificate_the_job_fails_and_says_how_to_make_one(
     settings.PRACTICE_CERT_FILE = tmp_path / "missing.pem"
     note = make_contact_note(alice)
     with django_capture_on_commit_callbacks(execute=True):
-        login(alice).post(reverse("documents:contact_note_print", args=[note.uuid]))
+        login(alice).post(reverse("contacts:print", args=[note.uuid]))
     job = DocumentJob.objects.get()
     assert job.status == JobStatus.FAILED
     assert "make_practice_certificate" in job.error
@@ -190,7 +192,7 @@ def test_the_note_page_prints_a_signed_progress_note(
     detail = http.get(reverse("notes:detail", args=[signed_note.uuid])).content.decode()
     assert "Print signed PDF" in detail
     with django_capture_on_commit_callbacks(execute=True):
-        response = http.post(reverse("documents:progress_note_print", args=[signed_note.uuid]))
+        response = http.post(reverse("notes:print", args=[signed_note.uuid]))
     job = DocumentJob.objects.get(requested_by=people[who])
     assert response.url == reverse("documents:job", args=[job.uuid])
     data = job_bytes(job)
@@ -205,7 +207,7 @@ def test_others_cannot_print_a_progress_note(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(people[who]).post(
-            reverse("documents:progress_note_print", args=[signed_note.uuid])
+            reverse("notes:print", args=[signed_note.uuid])
         )
     assert response.status_code == code
     assert not DocumentJob.objects.exists()
@@ -218,7 +220,7 @@ def test_a_draft_progress_note_is_refused_at_the_print_button(
     draft = ProgressNoteFactory(client=client_record, author=alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(alice).post(
-            reverse("documents:progress_note_print", args=[draft.uuid]), follow=True
+            reverse("notes:print", args=[draft.uuid]), follow=True
         )
     assert DRAFT_REFUSAL in response.content.decode()
     assert not DocumentJob.objects.exists()
@@ -231,7 +233,7 @@ def test_contact_note_printing_is_refused_to_those_who_cannot_read_it_in_full(
     note = make_contact_note(alice)
     with django_capture_on_commit_callbacks(execute=True):
         response = login(people[who]).post(
-            reverse("documents:contact_note_print", args=[note.uuid])
+            reverse("contacts:print", args=[note.uuid])
         )
     assert response.status_code == code
     assert not DocumentJob.objects.exists()
@@ -248,7 +250,7 @@ def test_auditors_and_the_front_desk_print_the_contact_notes_they_read_in_full(
 ):
     note = make_contact_note(alice, reason=reason)
     with django_capture_on_commit_callbacks(execute=True):
-        login(people[who]).post(reverse("documents:contact_note_print", args=[note.uuid]))
+        login(people[who]).post(reverse("contacts:print", args=[note.uuid]))
     job = DocumentJob.objects.get(requested_by=people[who])
     assert job.status == JobStatus.DONE
     assert pdf.validate_pdf(job_bytes(job)).intact

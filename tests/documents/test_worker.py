@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from practice import jobs, pdf
-from practice.models import DocumentJob, JobKind, JobStatus
+from contacts.documents import CONTACT_NOTE_PDF
+from practice.documents import jobs, pdf
+from practice.documents.models import DocumentJob, JobStatus
 from tests.documents.helpers import job_bytes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -108,7 +109,7 @@ def test_a_real_worker_makes_the_signed_pdf_of_a_job_queued_during_an_outage(
     note = make_contact_note(alice, summary="Spoke about the new schedule.")
     with celery_via("redis://127.0.0.1:9/11"):
         job = jobs.document_job_start(
-            kind=JobKind.CONTACT_NOTE_PDF,
+            kind=CONTACT_NOTE_PDF,
             requested_by=alice,
             params={"note": str(note.uuid)},
             client=note.client,

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from practice.models import DocumentJob, JobStatus
+from practice.documents.models import DocumentJob, JobStatus
 from tests.documents.helpers import job_bytes, pdf_pages
 from tests.measures.conftest import gad7, phq9
 
@@ -31,7 +31,7 @@ def test_the_chart_export_pdf_holds_the_trend_and_the_results(
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         login(audrey).post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(client_record.uuid),
                 "start": (today - timedelta(days=90)).isoformat(),

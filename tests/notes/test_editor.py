@@ -251,7 +251,7 @@ def test_supervisor_dashboard_lists_notes_awaiting_their_co_signature(sam_signed
 
 
 def test_a_new_note_links_the_session_booked_that_day(client_record, alice, fran, login):
-    from clients import scheduling
+    from clients.schedule import services as scheduling
 
     start = timezone.localtime().replace(second=0, microsecond=0) - timedelta(minutes=50)
     if timezone.localdate(start) != timezone.localdate():

@@ -146,14 +146,14 @@ def test_verify_audit_chain_fails_on_a_rewritten_note(signed_note, audit_certifi
 def test_the_chart_export_marks_a_rewritten_note(
     signed_note, audrey, login, documents_settings, django_capture_on_commit_callbacks, tmp_path
 ):
-    from practice.models import DocumentJob, JobStatus
+    from practice.documents.models import DocumentJob, JobStatus
     from tests.documents.helpers import job_bytes, pdf_pages
 
     forged = _forge_progress_note(signed_note)
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
         login(audrey).post(
-            reverse("documents:chart_export"),
+            reverse("records:chart_export"),
             {
                 "client": str(forged.client.uuid),
                 "start": (today - timedelta(days=30)).isoformat(),

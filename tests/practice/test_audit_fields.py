@@ -21,7 +21,7 @@ def _http(user):
 
 
 def test_a_chart_view_records_every_field(alice, client_record):
-    _http(alice).get(reverse("clients:chart", args=[client_record.uuid]))
+    _http(alice).get(reverse("records:chart", args=[client_record.uuid]))
     event = AuditEvent.objects.filter(action=AuditAction.VIEW, user=alice).get()
     assert event.username == "alice" and event.role == "clinician"
     assert event.object_type == "clients.client"
@@ -33,7 +33,7 @@ def test_a_chart_view_records_every_field(alice, client_record):
 
 
 def test_a_refusal_records_who_and_where_from(bob, client_record):
-    _http(bob).get(reverse("clients:chart", args=[client_record.uuid]))
+    _http(bob).get(reverse("records:chart", args=[client_record.uuid]))
     event = AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, user=bob).get()
     assert event.role == "clinician" and event.client_uuid == client_record.uuid
     assert event.ip_address == "203.0.113.7" and event.user_agent == BROWSER

@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from clients.demo import seed as seed_clients
 from clients.models import Appointment
-from notes import demo as notes_demo
+from demo import day as day_demo
+from demo import notes as notes_demo
+from demo.clients import seed as seed_clients
+from demo.staff import seed_staff
 from notes import services as notes
 from notes.models import ProgressNote
-from practice import day_demo
-from practice.demo import seed_staff
 
 pytestmark = pytest.mark.django_db
 

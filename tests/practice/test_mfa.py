@@ -29,7 +29,7 @@ def password_only(user) -> HttpClient:
 @pytest.mark.parametrize(
     "name,kwargs",
     [
-        ("clients:chart", "client"),
+        ("records:chart", "client"),
         ("clients:list", None),
         ("clients:caseload", None),
         ("clients:audit", "client"),
@@ -47,7 +47,7 @@ def test_a_password_only_session_reaches_no_page(alice, client_record, name, kwa
     assert "Zebulon" not in response.content.decode()
     # A write is refused the same way.
     assert http.post(reverse("clients:edit", args=[client_record.uuid]), {}).status_code == 302
-    assert http.get(reverse("clients:chart", args=[client_record.uuid]), follow=True).templates[
+    assert http.get(reverse("records:chart", args=[client_record.uuid]), follow=True).templates[
         0
     ].name == ("registration/mfa_verify.html")
 

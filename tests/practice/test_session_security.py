@@ -26,7 +26,7 @@ def _age_session(http, key: str, seconds: int) -> None:
 
 def test_idle_session_ends_audited_as_timeout(login, alice, client_record, settings):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     assert http.get(chart).status_code == 200
     _age_session(http, SESSION_LAST_SEEN_KEY, settings.SESSION_IDLE_SECONDS + 1)
     response = http.get(chart)
@@ -43,7 +43,7 @@ def test_idle_session_ends_audited_as_timeout(login, alice, client_record, setti
 
 def test_activity_keeps_the_session(login, alice, client_record, settings):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     _age_session(http, SESSION_LAST_SEEN_KEY, settings.SESSION_IDLE_SECONDS - 30)
     assert http.get(chart).status_code == 200  # refreshes the idle clock
     _age_session(http, SESSION_LAST_SEEN_KEY, 60)
@@ -53,7 +53,7 @@ def test_activity_keeps_the_session(login, alice, client_record, settings):
 def test_absolute_limit_ends_even_an_active_session(login, alice, client_record, settings):
     http = login(alice)
     _age_session(http, SESSION_STARTED_KEY, settings.SESSION_ABSOLUTE_SECONDS + 1)
-    response = http.get(reverse("clients:chart", args=[client_record.uuid]))
+    response = http.get(reverse("records:chart", args=[client_record.uuid]))
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action=AuditAction.LOGOUT, username="alice").last()
     assert event.detail == {"reason": "absolute_limit"}
@@ -80,7 +80,7 @@ def test_expired_session_gets_401_json(login, alice, settings):
 
 def test_browser_timeout_post_ends_the_session(login, alice, client_record):
     http = login(alice)
-    chart = reverse("clients:chart", args=[client_record.uuid])
+    chart = reverse("records:chart", args=[client_record.uuid])
     response = http.post(reverse("session_timeout"), {"next": chart})
     assert response["Location"] == f"{reverse('login')}?next={chart.replace('/', '%2F')}"
     assert http.get(chart).status_code == 302
@@ -167,7 +167,7 @@ def test_passwords_are_hashed_with_argon2_in_production():
 
 
 def test_security_headers_on_a_phi_page(login, alice, client_record):
-    response = login(alice).get(reverse("clients:chart", args=[client_record.uuid]))
+    response = login(alice).get(reverse("records:chart", args=[client_record.uuid]))
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp

@@ -6,7 +6,8 @@ import pytest
 
 from clients import services as client_services
 from clients.models import CareTeamRole
-from notes.psychotherapy import crypto, demo, sealing
+from demo import process_notes as demo
+from notes.psychotherapy import crypto, sealing
 from notes.psychotherapy.models import ProcessNote
 from tests.factories import PASSWORD, ClientFactory
 

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from practice.signing import freeze_signed_rows
+from practice.migration_ops import freeze_signed_rows
 
 
 class Migration(migrations.Migration):

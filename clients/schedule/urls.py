@@ -1,0 +1,18 @@
+from django.urls import path
+
+from clients.schedule import views
+
+app_name = "schedule"
+
+# Mounted under /clients/ (the paths are those the schedule had inside clients).
+urlpatterns = [
+    path("schedule/", views.practice_day, name="day"),
+    path("schedule/clinician/", views.clinician_day, name="clinician_day"),
+    path("<uuid:client_uuid>/appointments/new/", views.book, name="book"),
+    path("appointments/<uuid:appointment_uuid>/no-show/", views.no_show, name="no_show"),
+    path("appointments/<uuid:appointment_uuid>/cancel/", views.cancel, name="cancel"),
+    path(
+        "appointments/<uuid:appointment_uuid>/reschedule/", views.reschedule, name="reschedule"
+    ),
+    path("appointments/<uuid:appointment_uuid>/complete/", views.complete, name="complete"),
+]
