@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.plans",
     "notes.measures",
     "contacts",
     "clients.schedule",
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "practice.middleware.RequestScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

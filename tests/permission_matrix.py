@@ -140,6 +140,14 @@ MATRIX = [
     row("notes:discard", note_uuid="progress_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("notes:cosign", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
     row("notes:addendum_add", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    # treatment plans: the care team writes, auditors read; never the desk, billers or admins
+    row("plans:client", **C, get="302 200 404 404 403 403 200 403 404"),
+    row("plans:start", **C, get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("plans:detail", plan_uuid="plan", get="302 200 404 404 403 403 200 403 404"),
+    row("plans:edit", plan_uuid="plan_draft", get="302 200 404 404 404 404 404 404 404", post="302 302 404 404 404 404 404 404 404"),
+    row("plans:sign", plan_uuid="plan_draft", get="302 200 404 404 404 404 404 404 404", post="302 400 404 404 404 404 404 404 404"),
+    row("plans:discard", plan_uuid="plan_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
+    row("plans:cosign", plan_uuid="plan", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
     # standard measures: clinical content (care team reads and gives; auditors read)
     row("measures:give", **C, instrument="phq9", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("measures:client_mode_start", **C, instrument="phq9", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),

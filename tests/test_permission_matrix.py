@@ -18,6 +18,7 @@ from clients.models import AmendmentRequest, EmergencyAccess
 from clients.records.chart_export import CHART_EXPORT
 from clients.schedule import services as scheduling
 from contacts import services as contact_services
+from notes.plans import services as plan_services
 from tests.factories import (
     ClientFactory,
     CollateralFactory,
@@ -120,6 +121,9 @@ def objects(people, client_record, settings, documents_settings):
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
     )
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
+    # The client's plan in effect (tests/conftest.py) and Alice's draft revision of it.
+    plan = client_record.treatment_plans.get()
+    plan_draft = plan_services.plan_start(client=client_record, actor=alice)
     # A finished chart export asked for by the auditor (only she may open it).
     job = jobs.document_job_start(
         kind=CHART_EXPORT,
@@ -178,6 +182,8 @@ def objects(people, client_record, settings, documents_settings):
         "other_staff": UserFactory(username="otto").uuid,
         "progress_note": progress_note.uuid,
         "progress_draft": progress_draft.uuid,
+        "plan": plan.uuid,
+        "plan_draft": plan_draft.uuid,
         "job": job.uuid,
         "job_file": next(iter(job.files)),
         "billing_export": billing_export.uuid,

@@ -1,6 +1,7 @@
 """The auditor's chart export: one signed PDF of a client's record set for a period.
 
-The record set is the demographics, diagnoses, signed progress notes (with
+The record set is the demographics, diagnoses, signed treatment-plan versions
+(with each goal's session ratings), signed progress notes (with
 addenda, signatures and co-signatures), standard measures (trends and
 answers), signed contact notes (with addenda),
 appointments with their statuses, and the chart's audit trail for the period.
@@ -23,6 +24,7 @@ from contacts.models import NoteStatus as ContactStatus
 from notes.measures import trends as measure_trends
 from notes.measures.models import MeasureResult
 from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
+from notes.plans.selectors import plans_for_export
 from practice import integrity
 from practice.dates import day_bounds
 from practice.documents import pdf
@@ -56,9 +58,16 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         ProgressNote.objects.filter(
             client=client, status=NoteStatus.SIGNED, service_date__gte=start, service_date__lte=end
         )
-        .select_related("author", "cosigner")
+        # client, appointment and the addenda's authors: what the keyed-hash
+        # check of each signed record reads (no query per note).
+        .select_related("client", "author", "cosigner", "appointment")
         .prefetch_related(
-            Prefetch("addenda", queryset=ProgressNoteAddendum.objects.order_by("signed_at", "id"))
+            Prefetch(
+                "addenda",
+                queryset=ProgressNoteAddendum.objects.select_related("author").order_by(
+                    "signed_at", "id"
+                ),
+            )
         )
         .order_by("service_date", "start_time", "id")
     )
@@ -66,9 +75,14 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         ContactNote.objects.filter(
             client=client, status=ContactStatus.SIGNED, contact_at__gte=lower, contact_at__lt=upper
         )
-        .select_related("author", "roi")
+        .select_related("client", "author", "roi", "appointment", "collateral")
         .prefetch_related(
-            Prefetch("addenda", queryset=ContactNoteAddendum.objects.order_by("signed_at", "id"))
+            Prefetch(
+                "addenda",
+                queryset=ContactNoteAddendum.objects.select_related("author").order_by(
+                    "signed_at", "id"
+                ),
+            )
         )
         .order_by("contact_at", "id")
     )
@@ -94,6 +108,7 @@ def chart_record_set(client: Client, start: date, end: date) -> dict:
         "measure_results": measure_results,
         "measure_trends": measure_trends.trends_for(measure_results, id_prefix="pdf-trend"),
         "care_team": list(client.care_team.select_related("clinician")),
+        "plans": plans_for_export(client, start, end),
         "progress_notes": list(progress_notes),
         "contact_notes": list(contact_notes),
         "appointments": list(appointments),
@@ -118,6 +133,7 @@ def build_chart_export(job, progress) -> list[OutputFile]:
         for note in (*records["progress_notes"], *records["contact_notes"])
         for record in (note, *note.addenda.all())
     ]
+    signed += records["plans"]
     failures = integrity.check_signed(signed, context="chart_export", user=job.requested_by)
     progress(30)
     context = {
