@@ -267,3 +267,32 @@ class BillingExportFactory(factory.django.DjangoModelFactory):
     period_end = factory.LazyFunction(
         lambda: timezone.localdate().replace(day=1) - timedelta(days=1)
     )
+
+
+def contact_note(
+    client,
+    author,
+    *,
+    sign=True,
+    minutes=15,
+    billable=False,
+    reason="treatment_update",
+    summary_prefix="SUMMARY",
+    **kw,
+):
+    """A contact note written through the real contacts service (rules, audit,
+    signing), an hour ago by default; the summary names reason and minutes."""
+    from contacts import services
+
+    return services.contact_note_create(
+        client=client,
+        author=author,
+        contact_at=kw.pop("contact_at", timezone.now() - timedelta(hours=1)),
+        reason=reason,
+        means=kw.pop("means", ["phone"]),
+        minutes=minutes,
+        billable=billable,
+        summary=kw.pop("summary", f"{summary_prefix}-{reason}-{minutes}"),
+        sign=sign,
+        **kw,
+    )
