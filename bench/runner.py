@@ -23,7 +23,6 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from bench.audit_write import use_bench_audit_files
@@ -407,15 +406,20 @@ def _weasyprint_alone(client, job) -> float:
     The HTML pieces are rendered first (outside the clock); then only
     WeasyPrint's layout and PDF writing are timed.
     """
+    from importlib import import_module
+
     from weasyprint import CSS, HTML
 
     from practice.documents import pdf
 
     pieces = _export_html(client, job)
-    css = CSS(filename=str(pdf.PDF_CSS))
+    extra = getattr(import_module(_builder_module(job)), "COMPACT_CSS", "")
+    sheets = [CSS(filename=str(pdf.PDF_CSS))] + ([CSS(string=extra)] if extra else [])
     started = time.perf_counter()
     for html in pieces:
-        HTML(string=html, url_fetcher=pdf._refuse_fetch, base_url=None).write_pdf(stylesheets=[css])
+        HTML(string=html, url_fetcher=pdf._refuse_fetch, base_url=None).write_pdf(
+            stylesheets=sheets
+        )
     return time.perf_counter() - started
 
 
@@ -423,27 +427,9 @@ def _export_html(client, job) -> list[str]:
     """The HTML the chart export renders, as the documents it is made of."""
     from importlib import import_module
 
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from practice.models import PracticeSettings
 
     module = import_module(_builder_module(job))
-    if hasattr(module, "chart_export_html"):
-        return list(module.chart_export_html(job))
-    # The one-document export of before issue 18: its whole HTML at once.
-    start, end = (date.fromisoformat(job.params[k]) for k in ("start", "end"))
-    context = {
-        "practice": PracticeSettings.load(),
-        "title": "Chart export",
-        "client": client,
-        "start": start,
-        "end": end,
-        "requested_by": job.requested_by,
-        "generated_at": timezone.now(),
-        **module.chart_record_set(client, start, end),
-    }
-    return [render_to_string("records/pdf/chart_export.html", context)]
+    return list(module.chart_export_html(job))
 
 
 def _builder_module(job) -> str:

@@ -327,6 +327,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A queued job not picked up by a worker after this many seconds is sent again.
 DOCUMENT_JOB_REDISPATCH_SECONDS = env.int("DOCUMENT_JOB_REDISPATCH_SECONDS", default=300)
+# A running job whose heartbeat is older than this lost its worker (killed,
+# out of memory): past the hard time limit no live worker can still hold it,
+# so the beat runs it again, at most DOCUMENT_JOB_MAX_ATTEMPTS times in all.
+DOCUMENT_JOB_STALE_SECONDS = env.int(
+    "DOCUMENT_JOB_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 120
+)
+DOCUMENT_JOB_MAX_ATTEMPTS = env.int("DOCUMENT_JOB_MAX_ATTEMPTS", default=3)
 
 # The practice certificate that signs every generated PDF (PAdES). Created by
 # `python manage.py make_practice_certificate`, or a CA-issued one (PEM files).

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from notes.measures import services as measure_services
+from notes.measures.models import GivenBy
 from notes.plans import services
 from notes.plans.models import TreatmentPlan
 from practice.models import AuditEvent
@@ -168,3 +170,58 @@ def test_the_chart_runs_the_same_queries_for_one_plan_version_as_for_five(
     assert count() == with_one
     page = http.get(url).content.decode()
     assert "version 5" in page and "5 signed versions" in page
+
+
+def test_the_plan_page_shows_the_measure_trends_and_audits_them(
+    signed_plan, client_record, alice, login
+):
+    for days_ago, answers in ((28, [2, 2, 2, 2, 2, 2, 2, 2, 0]), (0, [1] * 8 + [0])):
+        measure_services.measure_record(
+            client=client_record,
+            instrument="phq9",
+            answers=answers,
+            clinician=alice,
+            given_by=GivenBy.CLINICIAN,
+            now=timezone.now() - timedelta(days=days_ago),
+        )
+    page = login(alice).get(f"/plans/client/{client_record.uuid}/").content.decode()
+    assert "Measures" in page and "PHQ-9" in page and "<svg" in page
+    assert AuditEvent.objects.filter(
+        user=alice, object_type="measures.measureresult", detail__trends=True
+    ).exists()
+
+
+def test_the_chart_runs_the_same_queries_with_50_measures_and_5_plan_versions(
+    client_record, alice, login
+):
+    """Issue 15's "done means": both halves together, a constant number of queries."""
+    http = login(alice)
+    url = f"/clients/{client_record.uuid}/"
+
+    def count() -> int:
+        http.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = http.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    def give(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            measure_services.measure_record(
+                client=client_record,
+                instrument="phq9",
+                answers=[1] * 8 + [0],
+                clinician=alice,
+                given_by=GivenBy.CLINICIAN,
+                now=timezone.now() - timedelta(days=60 - i),
+            )
+
+    write_plan(client_record, alice, now=timezone.now() - timedelta(days=50))
+    give(2, 0)
+    small = count()
+    for days in (40, 30, 20, 10):
+        write_plan(client_record, alice, now=timezone.now() - timedelta(days=days))
+    give(48, 2)
+    assert count() == small
+    page = http.get(url).content.decode()
+    assert "5 signed versions" in page and page.count("<circle") == 50
