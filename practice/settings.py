@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -323,6 +324,12 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-trail": {
         "task": "practice.audit.seal_task",
         "schedule": float(env.int("AUDIT_SEAL_SECONDS", default=5)),
+    },
+    # Reminders for tomorrow's appointments: tried every hour of the working
+    # day, each appointment reminded once (a worker down at 9:00 still sends).
+    "appointment-reminders": {
+        "task": "clients.schedule.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=5, hour="9-18"),
     },
 }
 # A queued job not picked up by a worker after this many seconds is sent again.
