@@ -17,6 +17,7 @@ from billing.models import BillingExport
 from clients.models import AmendmentRequest, EmergencyAccess
 from clients.records.chart_export import CHART_EXPORT
 from clients.schedule import services as scheduling
+from clients.schedule.models import CalendarFeed
 from contacts import services as contact_services
 from notes.plans import services as plan_services
 from tests.factories import (
@@ -173,6 +174,7 @@ def objects(people, client_record, settings, documents_settings):
         "contact": contact.uuid,
         "roi": roi.uuid,
         "appointment": appointment.uuid,
+        "feed_token": CalendarFeed.objects.create(user=alice).token,
         "contact_note": contact_note(sign=True).uuid,
         "contact_draft": contact_note(sign=False).uuid,
         "process_note": process_note.uuid,

@@ -20,6 +20,7 @@ from demo import (
     plans,
     process_notes,
     retention,
+    schedule,
     security,
 )
 from demo import clients as clients_demo
@@ -37,6 +38,7 @@ APP_SEEDERS = [
     measures,
     security,
     retention,
+    schedule,  # personal representatives and a weekly series (issue 14)
     day,  # last: fills today's gaps on a later run
 ]
 
