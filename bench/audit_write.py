@@ -3,6 +3,7 @@ time and peak memory of verifying the chain (issue 18).
 
     .venv/bin/python -m bench.audit_write --events 2000
     .venv/bin/python bench/audit_write.py --events 2000 --database-url postgres://...
+    .venv/bin/python -m bench.audit_write --events 200 --bulk 1000000   # verify at 1M
 
 Each writer is a process of its own (its own database connection, no shared
 GIL) writing events through ``practice.audit.record``, one transaction per
@@ -185,6 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--legacy", action="store_true", help="also measure the old design")
     parser.add_argument("--no-verify", action="store_true")
+    parser.add_argument(
+        "--bulk",
+        type=int,
+        default=0,
+        help="first add this many events in bulk (not timed), so that sealing and "
+        "verification are measured over a trail of that size",
+    )
     args = parser.parse_args(argv)
 
     if not args.database_url.startswith("postgres"):
@@ -196,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
 
     from practice import audit
+    from practice.models import AuditAction
 
     audit.seal(force_checkpoint=True)  # what is there already is not timed below
     lines = []
@@ -228,6 +237,26 @@ def main(argv: list[str] | None = None) -> int:
             f"legacy lock: 1 writer {old_one:.0f} events/s, {args.writers} writers "
             f"{old_many:.0f} events/s, ratio {old_many / old_one:.2f}x"
         )
+    if args.bulk:
+        from django.utils import timezone
+
+        from practice.models import AuditEvent
+
+        now = timezone.now()
+        for first in range(0, args.bulk, 10_000):
+            AuditEvent.objects.bulk_create(
+                AuditEvent(
+                    created_at=now,
+                    username="bench",
+                    role="clinician",
+                    action=AuditAction.VIEW,
+                    object_type="bench.event",
+                    object_id=str(i),
+                    detail={"n": i},
+                )
+                for i in range(first, min(args.bulk, first + 10_000))
+            )
+        print(f"added {args.bulk} events in bulk")
     began = time.perf_counter()
     sealed = audit.seal(force_checkpoint=True)
     print(f"sealed {sealed.sealed} events in {time.perf_counter() - began:.1f} s")

@@ -306,7 +306,8 @@ def generate(scale: float, *, seed: int = 18, report: Callable[[str], None] = pr
 
         def contact_rows() -> Iterator[ContactNote]:
             for i in range(n["contact_notes"]):
-                client = others[i % len(others)] if i % 40 else big
+                # The long-term client has its share: 13 times a typical client's.
+                client = others[i % len(others)] if i % 400 else big
                 author = primary[client.pk]
                 at = datetime.combine(service_day(), dtime(9 + i % 8, 15), tzinfo=UTC)
                 reason = rng.choice(reasons)
@@ -343,7 +344,7 @@ def generate(scale: float, *, seed: int = 18, report: Callable[[str], None] = pr
 
         def process_rows() -> Iterator[ProcessNote]:
             for i in range(n["process_notes"]):
-                client = big if i % 25 == 0 else others[i % len(others)]
+                client = big if i % 400 == 0 else others[i % len(others)]
                 token, key_id = crypto.encrypt(_text(rng, 4))
                 yield ProcessNote(
                     client=client,

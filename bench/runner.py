@@ -23,7 +23,6 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from bench.audit_write import use_bench_audit_files
@@ -60,6 +59,12 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ``ru_maxrss``: Linux keeps that
+    across ``execve``, so a child would report its parent's peak."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -256,7 +261,8 @@ def child(name: str, database_url: str, *extra: str, timeout: int = 3600) -> dic
 
 
 def child_billing_export() -> dict:
-    """The whole practice's last month, made and rolled back; and COPY of the same rows."""
+    """The whole practice's last month, made and rolled back; then COPY of the same rows
+    (after, so the export's peak memory is measured before anything else ran)."""
     from django.db import connection, transaction
 
     from billing import selectors, services
@@ -297,19 +303,6 @@ def child_billing_export() -> dict:
         "author__last_name",
         "author__credentials",
     )
-    # Baseline: PostgreSQL writing the same rows as CSV, with the same joins.
-    copy_started = time.perf_counter()
-    copied = 0
-    with connection.cursor() as cursor:
-        for qs in (sessions, contacts):
-            sql, params = qs.query.sql_with_params()
-            sql = cursor.mogrify(sql, params)
-            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
-                for chunk in copy:
-                    copied += len(chunk)
-    copy_s = time.perf_counter() - copy_started
-    counts = (sessions.count(), contacts.count())
-
     biller = User.objects.get(username="bench-biller")
     before = rss_mb()
     started = time.perf_counter()
@@ -327,13 +320,27 @@ def child_billing_export() -> dict:
     except Rollback:
         pass
     export_s = time.perf_counter() - started
+    growth = peak_rss_mb() - before
+    # Baseline: PostgreSQL writing the same rows as CSV, with the same joins.
+    copy_started = time.perf_counter()
+    copied = 0
+    with connection.cursor() as cursor:
+        for qs in (sessions, contacts):
+            sql, params = qs.query.sql_with_params()
+            sql = cursor.mogrify(sql, params)
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV") as copy:
+                for chunk in copy:
+                    copied += len(chunk)
+    copy_s = time.perf_counter() - copy_started
+    counts = (sessions.count(), contacts.count())
+
     return {
         "export_s": export_s,
         "copy_s": copy_s,
         "copy_bytes": copied,
         "sessions": counts[0],
         "contacts": counts[1],
-        "rss_growth_mb": peak_rss_mb() - before,
+        "rss_growth_mb": growth,
         "sizes": sizes,
     }
 
@@ -405,15 +412,20 @@ def _weasyprint_alone(client, job) -> float:
     The HTML pieces are rendered first (outside the clock); then only
     WeasyPrint's layout and PDF writing are timed.
     """
+    from importlib import import_module
+
     from weasyprint import CSS, HTML
 
     from practice.documents import pdf
 
     pieces = _export_html(client, job)
-    css = CSS(filename=str(pdf.PDF_CSS))
+    extra = getattr(import_module(_builder_module(job)), "COMPACT_CSS", "")
+    sheets = [CSS(filename=str(pdf.PDF_CSS))] + ([CSS(string=extra)] if extra else [])
     started = time.perf_counter()
     for html in pieces:
-        HTML(string=html, url_fetcher=pdf._refuse_fetch, base_url=None).write_pdf(stylesheets=[css])
+        HTML(string=html, url_fetcher=pdf._refuse_fetch, base_url=None).write_pdf(
+            stylesheets=sheets
+        )
     return time.perf_counter() - started
 
 
@@ -421,27 +433,9 @@ def _export_html(client, job) -> list[str]:
     """The HTML the chart export renders, as the documents it is made of."""
     from importlib import import_module
 
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from practice.models import PracticeSettings
 
     module = import_module(_builder_module(job))
-    if hasattr(module, "chart_export_html"):
-        return list(module.chart_export_html(job))
-    # The one-document export of before issue 18: its whole HTML at once.
-    start, end = (date.fromisoformat(job.params[k]) for k in ("start", "end"))
-    context = {
-        "practice": PracticeSettings.load(),
-        "title": "Chart export",
-        "client": client,
-        "start": start,
-        "end": end,
-        "requested_by": job.requested_by,
-        "generated_at": timezone.now(),
-        **module.chart_record_set(client, start, end),
-    }
-    return [render_to_string("records/pdf/chart_export.html", context)]
+    return list(module.chart_export_html(job))
 
 
 def _builder_module(job) -> str:

@@ -27,6 +27,7 @@ class ClientForm(forms.ModelForm):
             "phone",
             "email",
             "address",
+            "appointment_reminders",
         ]
         widgets = {"date_of_birth": DateInput(), "address": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"mrn": "Leave blank to assign the next practice MRN."}

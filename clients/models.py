@@ -30,6 +30,12 @@ class Client(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    appointment_reminders = models.BooleanField(
+        "e-mail appointment reminders",
+        default=True,
+        help_text="A reminder the day before each appointment (date, time and clinician "
+        "only). Untick if the client opts out.",
+    )
     status = models.CharField(
         max_length=20, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
     )

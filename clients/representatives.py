@@ -26,6 +26,7 @@ from django.utils import timezone
 from clients.models import MINOR_REPRESENTATIVE_RELATIONSHIPS, CollateralContact, Relationship
 from practice import audit
 from practice.models import AuditAction, PracticeSettings, age_on
+from practice.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def representation_window(
     return False, None
 
 
-class RepresentationRefused(Exception):
+class RepresentationRefused(Refused):
     """The message is safe to show."""
 
 

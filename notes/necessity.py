@@ -1,6 +1,7 @@
 """The medical-necessity check run before signing, and the hard requirements.
 
-``missing_items`` lists what an insurer looks for and the note lacks; the
+``missing_items`` lists what an insurer looks for and the note lacks (its own
+items, then those of the checks other apps register in ``notes.hooks``); the
 clinician may still sign with an explicit override reason, which is recorded on
 the note. ``blocking_problems`` are not overridable: documentation of elevated
 risk (moderate or high: risk narrative and safety plan), session times, a
@@ -83,7 +84,8 @@ def missing_items(note: ProgressNote) -> list[Item]:
         missing.append(ITEMS["risk_assessment"])
     elif risk_problems(note):
         missing.append(ITEMS["risk_documentation"])
-    # Then what other apps check (registered from their AppConfig.ready()).
+    # Then what other apps check (a treatment plan, a measure's alert), in the
+    # order they registered from their AppConfig.ready().
     for check in necessity_checks():
         missing.extend(check(note))
     return missing

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.models import Appointment, AppointmentStatus
 from notes import access
-from notes.models import NoteStatus, ProgressNote
+from notes.models import NoteStatus, ProgressNote, ProgressNoteAddendum
 from practice.dates import day_bounds
 
 PAGE_SIZE = 20
@@ -21,12 +22,22 @@ def chart_notes(user, client) -> QuerySet[ProgressNote]:
     """The client's notes the user may list, newest first, with what a row shows.
 
     One query for the page whatever the number of notes: the author comes with
-    a join and the addenda as a count (for the "amended" status).
+    a join and the addenda as a correlated count (for the "amended" status),
+    computed for the page's rows only: a ``Count`` join grouped all of a
+    650-note chart's rows before the page was cut (issue 18), and the
+    paginator's ``count()`` leaves an unused subquery out.
     """
+    addenda = (
+        ProgressNoteAddendum.objects.filter(note=OuterRef("pk"))
+        .order_by()
+        .values("note")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         access.notes_visible_to(user, client)
         .select_related("author")
-        .annotate(addenda_count=Count("addenda"))
+        .annotate(addenda_count=Coalesce(Subquery(addenda), 0))
         .order_by("-service_date", "-start_time", "-id")
     )
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clients import access as client_access
-from notes import access, language, necessity, services
+from notes import access, language, necessity, panels, services
 from notes.documents import PROGRESS_NOTE_PDF
 from notes.formats import sections_for
 from notes.forms import AddendumForm, NewNoteForm, NoteForm, SignForm
@@ -61,6 +62,16 @@ def _apply_errors(form, exc: services.NoteRefused) -> None:
         form.add_error(field if field in form.fields else None, message)
 
 
+@transaction.atomic
+def _save_draft(request, note: ProgressNote, form: NoteForm, *, autosave: bool) -> list[str]:
+    """The note's own fields, then what the registered panels were sent; all or nothing."""
+    changed = services.note_update(
+        note=note, actor=request.user, request=request, autosave=autosave, **form.service_kwargs()
+    )
+    saved = panels.save_panels(note, actor=request.user, data=request.POST, request=request)
+    return changed + saved
+
+
 @login_required
 def note_create(request: HttpRequest, client_uuid) -> HttpResponse:
     """Pick the format (and session basics); creates the draft and opens the editor."""
@@ -95,9 +106,7 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
         form = NoteForm(request.POST, note=note)
         if form.is_valid():
             try:
-                services.note_update(
-                    note=note, actor=request.user, request=request, **form.service_kwargs()
-                )
+                _save_draft(request, note, form, autosave=False)
             except Refused as exc:
                 _apply_errors(form, exc)
             else:
@@ -128,6 +137,12 @@ def note_edit(request: HttpRequest, note_uuid) -> HttpResponse:
             "hints": _hints(note),
             "cpt": _cpt_context(note),
             "saved_label": _saved_label(note) if status == 200 else "",
+            "panels": panels.rendered_panels(
+                note,
+                request=request,
+                editor=True,
+                data=request.POST if request.method == "POST" else None,
+            ),
         },
         status=status,
     )
@@ -158,9 +173,7 @@ def note_autosave(request: HttpRequest, note_uuid) -> JsonResponse:
     if not form.is_valid():
         return JsonResponse({"ok": False, "errors": _json_errors(form.errors)}, status=400)
     try:
-        changed = services.note_update(
-            note=note, actor=request.user, request=request, autosave=True, **form.service_kwargs()
-        )
+        changed = _save_draft(request, note, form, autosave=True)
     except Refused as exc:
         status = 409 if None in exc.errors and len(exc.errors) == 1 else 400
         return JsonResponse({"ok": False, "errors": _json_errors(exc.errors)}, status=status)
@@ -218,6 +231,9 @@ def _detail_context(request, view: access.NoteView) -> dict:
         "addendum_form": AddendumForm(),
         "hash_ok": note.integrity_ok if note.is_signed else None,
         "interventions": note.interventions_labels,
+        "panels": panels.rendered_panels(note, request=request, editor=False)
+        if view.body_visible
+        else [],
         "cosign_hash_ok": cosign_ok,
     }
 

@@ -39,6 +39,7 @@ from django_otp import devices_for_user
 
 from practice import audit
 from practice.models import AuditAction, SignInReset, SignInResetKind, User
+from practice.refusals import Refused
 from practice.roles import Role
 
 password_verified = Signal()
@@ -50,7 +51,7 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_GROUPS, _CODE_GROUP_LEN = 5, 5
 
 
-class CredentialError(Exception):
+class CredentialError(Refused):
     """A refused credential change; the message is safe to show."""
 
 

@@ -72,6 +72,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "late_cancel_window_hours",
             "export_expiry_days",
             "mrn_prefix",
+            "plan_review_days",
             "require_mfa",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}

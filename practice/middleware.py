@@ -11,6 +11,23 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from practice import mfa
+from practice.models import request_scope
+
+
+class RequestScopeMiddleware:
+    """Opens ``practice.models.request_scope`` for one request, so practice-wide
+    values (the practice settings) are read once per request, never shared
+    between requests or users."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = request_scope.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            request_scope.reset(token)
 
 
 class NoStoreMiddleware:

@@ -4,11 +4,13 @@ import hashlib
 import hmac
 import json
 import uuid
+from contextvars import ContextVar
 from datetime import UTC, date
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from practice.roles import Role
@@ -61,6 +63,12 @@ class User(AbstractUser):
         return f"{name}, {self.credentials}" if self.credentials else name
 
 
+# Values read once per request: a dict set by ``practice.middleware.RequestScopeMiddleware``
+# for the length of one request, None outside requests. Only practice-wide
+# values go here (never anything that depends on the user or holds PHI).
+request_scope: ContextVar[dict | None] = ContextVar("practice_request_scope", default=None)
+
+
 class PracticeSettings(models.Model):
     """The practice's own settings: one row (pk=1), edited by the practice admin."""
 
@@ -82,6 +90,13 @@ class PracticeSettings(models.Model):
         default=7, help_text="Generated documents are deleted after this many days."
     )
     mrn_prefix = models.CharField(max_length=8, default="RB")
+    plan_review_days = models.PositiveSmallIntegerField(
+        "treatment-plan review (days)",
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+        help_text="A new or revised treatment plan is due for review this many days "
+        "after it is started.",
+    )
     require_mfa = models.BooleanField(
         "Require two-factor sign-in for everyone",
         default=True,
@@ -97,8 +112,30 @@ class PracticeSettings(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        scope = request_scope.get()
+        if scope is not None:
+            scope.pop("practice_settings", None)
+
     @classmethod
     def load(cls) -> PracticeSettings:
+        """The practice's settings, read once per request (see ``request_scope``).
+
+        Outside a request (tasks, commands) every call reads the row. The object
+        is shared within one request: a view that edits the settings takes its
+        own with ``load_fresh()``.
+        """
+        scope = request_scope.get()
+        if scope is not None and "practice_settings" in scope:
+            return scope["practice_settings"]
+        obj = cls.load_fresh()
+        if scope is not None:
+            scope["practice_settings"] = obj
+        return obj
+
+    @classmethod
+    def load_fresh(cls) -> PracticeSettings:
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
 

@@ -10,7 +10,7 @@ superuser is an operator account, not a clinical role (DESIGN.md).
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from guardian.shortcuts import get_objects_for_user, get_user_perms
 
 
@@ -20,11 +20,20 @@ def role_permissions(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_role_perm_cache", None)
     if cached is None:
-        rows = Permission.objects.filter(group__user=user).values_list(
-            "content_type__app_label", "codename"
+        # One query answers both "which role" and "what may the role do": the
+        # user's groups with their permissions (a group without any gives a row
+        # of NULLs). ``User.role`` reads the names kept here.
+        rows = Group.objects.filter(user=user).values_list(
+            "name", "permissions__content_type__app_label", "permissions__codename"
         )
-        cached = frozenset(f"{app}.{code}" for app, code in rows)
+        names, perms = set(), set()
+        for name, app, code in rows:
+            names.add(name)
+            if code:
+                perms.add(f"{app}.{code}")
+        cached = frozenset(perms)
         user._role_perm_cache = cached
+        user._role_names = names
     return cached
 
 
@@ -54,11 +63,15 @@ def objects_with_perm(user, perm: str, queryset):
         return queryset.none()
     if has_role_perm(user, perm):
         return queryset
-    return get_objects_for_user(
-        user, perm, klass=queryset, with_superuser=False, accept_global_perms=False
+    # Guardian gets the model class: given a queryset it matches every grant
+    # against all of the table's ids cast to text, ~100 ms on 5,000 clients
+    # where the class takes ~4 ms (issue 18).
+    granted = get_objects_for_user(
+        user, perm, klass=queryset.model, with_superuser=False, accept_global_perms=False
     )
+    return (granted & queryset) if queryset.query.has_filters() else granted
 
 
 def forget_cached_permissions(user) -> None:
-    for attr in ("_role_perm_cache", "_object_perm_cache"):
+    for attr in ("_role_perm_cache", "_object_perm_cache", "_role_names"):
         user.__dict__.pop(attr, None)

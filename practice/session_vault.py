@@ -52,9 +52,12 @@ def _aad(request, name: str) -> bytes:
 
 
 @sensitive_variables()
-def vault_put(request, name: str, secret: bytes) -> None:
-    """Keep ``secret`` for the rest of this session (encrypted; key in the cookie)."""
-    key = _cookie_key(request)
+def vault_put(request, name: str, secret: bytes, *, fresh: bool = False) -> None:
+    """Keep ``secret`` for the rest of this session (encrypted; key in the cookie).
+
+    ``fresh`` makes a new cookie key (at sign-in: a key left in the browser by
+    an earlier session is never reused)."""
+    key = None if fresh else _cookie_key(request)
     if key is None:
         key = AESGCM.generate_key(bit_length=256)
         request._vault_new_key = key

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "clients",
     "notes",
     "notes.psychotherapy",
+    "notes.plans",
     "notes.measures",
     "contacts",
     "clients.schedule",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "practice.middleware.RequestScopeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -322,9 +325,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practice.audit.seal_task",
         "schedule": float(env.int("AUDIT_SEAL_SECONDS", default=5)),
     },
+    # Reminders for tomorrow's appointments: tried every hour of the working
+    # day, each appointment reminded once (a worker down at 9:00 still sends).
+    "appointment-reminders": {
+        "task": "clients.schedule.tasks.send_appointment_reminders",
+        "schedule": crontab(minute=5, hour="9-18"),
+    },
 }
 # A queued job not picked up by a worker after this many seconds is sent again.
 DOCUMENT_JOB_REDISPATCH_SECONDS = env.int("DOCUMENT_JOB_REDISPATCH_SECONDS", default=300)
+# A running job whose heartbeat is older than this lost its worker (killed,
+# out of memory): past the hard time limit no live worker can still hold it,
+# so the beat runs it again, at most DOCUMENT_JOB_MAX_ATTEMPTS times in all.
+DOCUMENT_JOB_STALE_SECONDS = env.int(
+    "DOCUMENT_JOB_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 120
+)
+DOCUMENT_JOB_MAX_ATTEMPTS = env.int("DOCUMENT_JOB_MAX_ATTEMPTS", default=3)
 
 # The practice certificate that signs every generated PDF (PAdES). Created by
 # `python manage.py make_practice_certificate`, or a CA-issued one (PEM files).

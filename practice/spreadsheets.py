@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from xml.sax.saxutils import escape as xml_escape
 
 # OWASP: "=", "+", "-", "@", tab (0x09) and carriage return (0x0D).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,29 +42,134 @@ def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> bytes:
     """A workbook of (title, columns, rows) sheets; text is never a formula.
 
-    Written in openpyxl's write-only mode: rows go to a temporary file as they
-    come, so a month of the whole practice does not sit in memory as cell
-    objects (issue 18).
+    Written here as SpreadsheetML, streamed row by row into the zip, because
+    openpyxl (even write-only) spent 25 s on a month of the whole practice, 16
+    times what PostgreSQL needs to COPY the same rows (issue 18). Every text
+    cell is an inline string (``t="inlineStr"``): the format has no way to make
+    one a formula, and it is made inert with ``safe_cell`` as well, so a person
+    sees the same text as in the CSV.
     """
-    workbook = Workbook(write_only=True)
-    for title, columns, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, c) for c in columns])
-        for row in rows:
-            sheet.append([_cell(sheet, v) for v in row])
+    sheets = list(sheets)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", _content_types(len(sheets)))
+        book.writestr("_rels/.rels", _ROOT_RELS)
+        book.writestr("xl/workbook.xml", _workbook([title for title, _c, _r in sheets]))
+        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        book.writestr("xl/styles.xml", _STYLES)
+        for number, (_title, columns, rows) in enumerate(sheets, start=1):
+            with book.open(f"xl/worksheets/sheet{number}.xml", "w") as sheet:
+                sheet.write(_SHEET_HEAD)
+                chunk = [_row(1, columns)]
+                for index, row in enumerate(rows, start=2):
+                    chunk.append(_row(index, row))
+                    if len(chunk) >= 1000:
+                        sheet.write("".join(chunk).encode("utf-8"))
+                        chunk.clear()
+                sheet.write("".join(chunk).encode("utf-8"))
+                sheet.write(_SHEET_TAIL)
     return buffer.getvalue()
 
 
-def _cell(sheet, value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=safe_cell(value))
-    # Belt and braces: openpyxl stores a string that starts with "=" as a
-    # formula; no cell this app writes is ever one.
-    cell.data_type = "s"
-    return cell
+# Characters XML 1.0 cannot carry at all (they are dropped from cells).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A parser turns a raw carriage return into a line feed: written as a reference it stays.
+_XML_CR = {"\r": "&#13;"}
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET_HEAD = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+).encode()
+_SHEET_TAIL = b"</sheetData></worksheet>"
+_ROOT_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
+    f'<Relationship Id="rId1" Type="{_DOC_TYPE}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _column(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+_COLUMNS = [_column(i) for i in range(1, 703)]
+
+
+def _row(number: int, values: Sequence) -> str:
+    cells = []
+    for column, value in zip(_COLUMNS, values, strict=False):
+        if value is None or value == "":
+            continue
+        ref = f"{column}{number}"
+        if isinstance(value, bool):
+            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int | float | Decimal):
+            cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        else:
+            text = xml_escape(_NOT_XML.sub("", str(safe_cell(value))), _XML_CR)
+            cells.append(
+                f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+            )
+    return f'<row r="{number}">{"".join(cells)}</row>'
+
+
+def _content_types(count: int) -> str:
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        f"{sheets}</Types>"
+    )
+
+
+def _workbook(titles: list[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{xml_escape(title[:31], {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, title in enumerate(titles, start=1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{sheets}</sheets></workbook>'
+    )
+
+
+def _workbook_rels(count: int) -> str:
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_DOC_TYPE}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, count + 1)
+    )
+    styles = f'<Relationship Id="rId{count + 1}" Type="{_DOC_TYPE}/styles" Target="styles.xml"/>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="{_PKG_REL}">{rels}{styles}</Relationships>'
+    )

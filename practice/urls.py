@@ -46,6 +46,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("notes/", include("notes.urls")),
     path("process-notes/", include("notes.psychotherapy.urls")),
+    path("plans/", include("notes.plans.urls")),
     path("measures/", include("notes.measures.urls")),
     path("contacts/", include("contacts.urls")),
     path("billing/", include("billing.urls")),

@@ -164,7 +164,7 @@ def practice_settings(request: HttpRequest) -> HttpResponse:
         "practice.change_practicesettings",
         "Only practice admins change practice settings.",
     )
-    form = PracticeSettingsForm(request.POST or None, instance=PracticeSettings.load())
+    form = PracticeSettingsForm(request.POST or None, instance=PracticeSettings.load_fresh())
     if request.method == "POST" and form.is_valid():
         form.save()
         audit.record(

@@ -21,7 +21,13 @@ from django.utils import timezone
 from clients import services as client_services
 from clients.models import CareTeamRole
 from practice.roles import Role
-from tests.factories import PASSWORD, ClientFactory, DiagnosisFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ClientFactory,
+    DiagnosisFactory,
+    UserFactory,
+    plan_in_effect,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -126,12 +132,14 @@ def root(db):
 
 @pytest.fixture
 def client_record(db, alice, ada):
-    """A client on Alice's caseload with a covered diagnosis."""
+    """A client on Alice's caseload with a covered diagnosis and a signed
+    treatment plan in effect (tests/plans overrides this with a client without one)."""
     record = ClientFactory(legal_first_name="Casey", legal_last_name="Zebulon")
     client_services.care_team_add(
         client=record, clinician=alice, actor=ada, role=CareTeamRole.PRIMARY
     )
     DiagnosisFactory(client=record)
+    plan_in_effect(record, alice)
     return record
 
 

@@ -99,6 +99,7 @@ __all__ = [
     "ProcessNoteFactory",
     "ProgressNoteFactory",
     "ReleaseFactory",
+    "plan_in_effect",
     "UserFactory",
 ]
 
@@ -296,3 +297,57 @@ def contact_note(
         sign=sign,
         **kw,
     )
+
+
+def plan_in_effect(client, author, *, days_ago: int = 365):
+    """A treatment plan signed ``days_ago`` and not due for review, on the client's
+    primary diagnosis: the background most note tests need (the necessity check
+    counts a missing plan). Written directly, without audit rows; the plans'
+    own tests write theirs through notes.plans.services."""
+    from notes.plans.models import TreatmentPlan
+
+    dx = client.diagnoses.order_by("-is_primary", "id").first()
+    today = timezone.localdate()
+    plan = TreatmentPlan(
+        client=client,
+        author=author,
+        version=1,
+        problems=[
+            {
+                "key": "00000000-0000-4000-8000-000000000001",
+                "diagnosis": {"code": dx.code, "description": dx.description},
+                "statement": "Worry keeps the client from work and sleep.",
+                "goals": [
+                    {
+                        "key": "00000000-0000-4000-8000-000000000002",
+                        "text": "Fewer days lost to worry",
+                        "objectives": [
+                            {
+                                "key": "00000000-0000-4000-8000-000000000003",
+                                "text": "Use a worry-time routine five days a week",
+                                "target_date": (today + timedelta(days=60)).isoformat(),
+                            }
+                        ],
+                    }
+                ],
+                "interventions": [
+                    {
+                        "key": "00000000-0000-4000-8000-000000000004",
+                        "modality": "cbt",
+                        "frequency": "Weekly, 50 minutes",
+                    }
+                ],
+            }
+        ],
+        review_due=today + timedelta(days=90),
+        agreed_by="The client",
+        agreed_on=today - timedelta(days=days_ago),
+        agreement_method="in_person",
+        status="signed",
+        signed_at=timezone.now() - timedelta(days=days_ago),
+        signer_name=author.get_full_name() or author.username,
+        signer_credentials=author.credentials,
+    )
+    plan.content_hash = plan.compute_hash()
+    plan.save()
+    return plan

@@ -117,6 +117,13 @@ MATRIX = [
     row("schedule:cancel", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("schedule:reschedule", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("schedule:complete", appointment_uuid="appointment", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 302 403 403 302 404"),
+    # week view, recurring series, calendar feeds (issue 14)
+    row("schedule:week", get="302 200 200 200 200 403 403 200 403"),
+    row("schedule:series_book", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:series_change", appointment_uuid="appointment", get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
+    row("schedule:feed", get="302 200 200 200 403 403 403 403 403", post="302 302 302 302 403 403 403 403 403"),
+    # the feed is read by calendar apps without signing in: the secret token is the key
+    row("schedule:feed_ics", token="feed_token", get="200 200 200 200 200 200 200 200 200"),
     # contact notes
     row("contacts:create", **C, get="302 200 404 404 200 403 403 200 404", post="302 200 404 404 200 403 403 200 404"),
     row("contacts:detail", note_uuid="contact_note", get="302 200 404 404 200 200 200 200 404"),
@@ -140,6 +147,14 @@ MATRIX = [
     row("notes:discard", note_uuid="progress_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
     row("notes:cosign", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
     row("notes:addendum_add", note_uuid="progress_note", get="302 405 405 405 405 405 405 405 405", post="302 400 404 404 403 403 403 403 404"),
+    # treatment plans: the care team writes, auditors read; never the desk, billers or admins
+    row("plans:client", **C, get="302 200 404 404 403 403 200 403 404"),
+    row("plans:start", **C, get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),
+    row("plans:detail", plan_uuid="plan", get="302 200 404 404 403 403 200 403 404"),
+    row("plans:edit", plan_uuid="plan_draft", get="302 200 404 404 404 404 404 404 404", post="302 302 404 404 404 404 404 404 404"),
+    row("plans:sign", plan_uuid="plan_draft", get="302 200 404 404 404 404 404 404 404", post="302 400 404 404 404 404 404 404 404"),
+    row("plans:discard", plan_uuid="plan_draft", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 404 404 404 404 404"),
+    row("plans:cosign", plan_uuid="plan", get="302 405 405 405 405 405 405 405 405", post="302 403 404 404 403 403 403 403 404"),
     # standard measures: clinical content (care team reads and gives; auditors read)
     row("measures:give", **C, instrument="phq9", get="302 200 404 404 403 403 403 403 404", post="302 200 404 404 403 403 403 403 404"),
     row("measures:client_mode_start", **C, instrument="phq9", get="302 405 405 405 405 405 405 405 405", post="302 302 404 404 403 403 403 403 404"),

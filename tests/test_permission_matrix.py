@@ -18,8 +18,10 @@ from billing.services import BILLING_EXPORT
 from clients.models import AmendmentRequest, EmergencyAccess
 from clients.records.chart_export import CHART_EXPORT
 from clients.schedule import services as scheduling
+from clients.schedule.models import CalendarFeed
 from contacts import services as contact_services
 from notes import services as note_services
+from notes.plans import services as plan_services
 from notes.psychotherapy import services as pn_services
 from tests.factories import (
     ClientFactory,
@@ -117,6 +119,9 @@ def objects(people, client_record, settings, documents_settings):
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
     )
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
+    # The client's plan in effect (tests/conftest.py) and Alice's draft revision of it.
+    plan = client_record.treatment_plans.get()
+    plan_draft = plan_services.plan_start(client=client_record, actor=alice)
     # A finished chart export asked for by the auditor (only she may open it): a
     # ready job row with a small file, not a rendered and signed PDF (the
     # documents tests cover making them).
@@ -166,6 +171,7 @@ def objects(people, client_record, settings, documents_settings):
         "contact": contact.uuid,
         "roi": roi.uuid,
         "appointment": appointment.uuid,
+        "feed_token": CalendarFeed.objects.create(user=alice).token,
         "contact_note": contact_note(sign=True).uuid,
         "contact_draft": contact_note(sign=False).uuid,
         "process_note": process_note.uuid,
@@ -175,6 +181,8 @@ def objects(people, client_record, settings, documents_settings):
         "other_staff": UserFactory(username="otto").uuid,
         "progress_note": progress_note.uuid,
         "progress_draft": progress_draft.uuid,
+        "plan": plan.uuid,
+        "plan_draft": plan_draft.uuid,
         "job": job.uuid,
         "job_file": next(iter(job.files)),
         "billing_export": billing_export.uuid,

@@ -15,9 +15,11 @@ from clients.schedule import chart as schedule_chart
 from contacts import chart as contacts_chart
 from notes import chart as notes_chart
 from notes.measures import chart as measures_chart
+from notes.plans import chart as plans_chart
 
 PROVIDERS = [
     notes_chart.progress_notes_section,
+    plans_chart.plan_section,
     contacts_chart.contact_log_section,
     schedule_chart.appointments_section,
     amendments_section,

@@ -13,15 +13,11 @@ from notes.measures import access, instruments
 from notes.measures.models import GivenBy, MeasureResult, MeasureSchedule
 from practice import audit
 from practice.models import AuditAction
+from practice.refusals import Refused
 
 
-class MeasureRefused(Exception):
-    """A rule refused the write. ``errors`` maps form fields (or None) to
-    messages that are safe to show (never what the client answered)."""
-
-    def __init__(self, errors: dict[str | None, str]):
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
+class MeasureRefused(Refused):
+    """A rule refused the write (messages never carry what the client answered)."""
 
 
 def _check_writer(client: Client, actor) -> None:

@@ -34,11 +34,6 @@ def _instrument(key: str) -> instruments.Instrument:
         raise Http404("No such measure.") from None
 
 
-def _apply_errors(form, exc: services.MeasureRefused) -> None:
-    for field, message in exc.errors.items():
-        form.add_error(field if field in form.fields else None, message)
-
-
 def _told(request, result: MeasureResult) -> None:
     """The clinician is told of a positive item 9 the moment the result is theirs to see."""
     if result.alert:
@@ -64,7 +59,7 @@ def measure_give(request: HttpRequest, client_uuid, instrument: str) -> HttpResp
                 request=request,
             )
         except services.MeasureRefused as exc:
-            _apply_errors(form, exc)
+            exc.add_to_form(form)
         else:
             messages.success(
                 request, f"{spec.name} recorded: {result.total} ({result.band_label})."
@@ -152,7 +147,7 @@ def client_mode(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except services.MeasureRefused as exc:
-            _apply_errors(form, exc)
+            exc.add_to_form(form)
         else:
             kiosk.update_data(request, result=str(result.uuid))
             return redirect("measures:client_mode")
@@ -212,7 +207,7 @@ def schedule(request: HttpRequest, client_uuid) -> HttpResponse:
                 request=request,
             )
         except services.MeasureRefused as exc:
-            _apply_errors(form, exc)
+            exc.add_to_form(form)
         else:
             messages.success(request, "Repeat saved.")
             return redirect("measures:schedule", client_uuid=client.uuid)

@@ -49,6 +49,7 @@ from notes.psychotherapy import crypto
 from notes.psychotherapy.models import AuthorKey, ProcessNote
 from practice import audit
 from practice.models import AuditAction
+from practice.refusals import Refused
 from practice.session_vault import vault_drop, vault_get, vault_put
 
 VAULT_NAME = "process_notes_key"
@@ -58,7 +59,7 @@ _RECOVERY_INFO = b"ehr process-notes recovery v1"
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class ProcessNoteSealed(Exception):
+class ProcessNoteSealed(Refused):
     """The note is sealed for this session; the message is safe to show."""
 
     def __init__(self, message: str = ""):
@@ -375,8 +376,8 @@ def seal_legacy_notes(*, author, dek: bytes, request=None, via: str) -> int:
     return sealed
 
 
-def keep_in_session(request, dek: bytes) -> None:
-    vault_put(request, VAULT_NAME, dek)
+def keep_in_session(request, dek: bytes, *, fresh: bool = False) -> None:
+    vault_put(request, VAULT_NAME, dek, fresh=fresh)
 
 
 def forget_in_session(request) -> None:

@@ -39,7 +39,7 @@ def unseal_at_sign_in(sender, request, user, password, **kwargs):
     if not credentials.password_from_reset(user):
         sealing.seal_legacy_notes(author=user, dek=dek, request=request, via="sign_in")
     if request is not None:
-        sealing.keep_in_session(request, dek)
+        sealing.keep_in_session(request, dek, fresh=True)
 
 
 @receiver(credentials.password_changed, dispatch_uid="psychotherapy.rewrap_on_password_change")

@@ -4,17 +4,21 @@ every one that handles text is marked sensitive so Django's error reports
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from notes.psychotherapy import access, crypto, sealing, services
 from notes.psychotherapy.forms import FORM_NOTICE, ProcessNoteForm, UnsealForm
 from practice import audit, credentials
-from practice.models import AuditAction
+from practice.models import AuditAction, AuditEvent
 from practice.refusals import Refused
 
 
@@ -197,6 +201,22 @@ def note_delete(request: HttpRequest, note_uuid) -> HttpResponse:
     return redirect("psychotherapy:list", client_uuid=client.uuid)
 
 
+UNSEAL_WINDOW = timedelta(minutes=15)
+
+
+def _unseal_throttled(user) -> bool:
+    """Online guessing of a previous password or code: as many tries as a
+    sign-in gets (AXES_FAILURE_LIMIT) per quarter hour, counted in the trail."""
+    since = timezone.now() - UNSEAL_WINDOW
+    failures = AuditEvent.objects.filter(
+        user=user,
+        action=AuditAction.LOGIN_FAILED,
+        object_type=sealing.KEY_OBJECT_TYPE,
+        created_at__gte=since,
+    ).count()
+    return failures >= settings.AXES_FAILURE_LIMIT
+
+
 @never_cache
 @sensitive_post_parameters("secret", "current_password")
 @sensitive_variables()
@@ -214,7 +234,9 @@ def unseal(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Your process notes are already unsealed in this session.")
         return redirect("home")
     form = UnsealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _unseal_throttled(user):
+        form.add_error(None, "Too many wrong attempts. Wait 15 minutes, then try again.")
+    elif request.method == "POST" and form.is_valid():
         if not user.check_password(form.cleaned_data["current_password"]):
             form.add_error("current_password", "That is not your current password.")
             dek, how = None, "wrong_current_password"

@@ -116,17 +116,46 @@ def document_job_dispatch(*, job_id: int) -> bool:
     return True
 
 
+STALE_REFUSAL = (
+    "The document could not be made: the worker making it stopped several times. "
+    "Try a shorter date range; if it keeps failing, tell your practice admin."
+)
+
+
 def document_jobs_redispatch(*, older_than_seconds: int | None = None) -> int:
-    """Send again the queued jobs never handed over, or not picked up for too long."""
+    """Send again the queued jobs never handed over, or not picked up for too long,
+    and the running jobs whose worker died (heartbeat older than
+    DOCUMENT_JOB_STALE_SECONDS); running a job again is idempotent."""
     if older_than_seconds is None:
         older_than_seconds = settings.DOCUMENT_JOB_REDISPATCH_SECONDS
-    stale = timezone.now() - timedelta(seconds=older_than_seconds)
+    now = timezone.now()
+    stale = now - timedelta(seconds=older_than_seconds)
     ids = list(
         DocumentJob.objects.filter(status=JobStatus.QUEUED)
         .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=stale))
         .values_list("pk", flat=True)[:500]
     )
-    return sum(document_job_dispatch(job_id=pk) for pk in ids)
+    return sum(document_job_dispatch(job_id=pk) for pk in ids) + _redispatch_stale_running(now)
+
+
+def _redispatch_stale_running(now) -> int:
+    # The hard task time limit has long passed: no live worker still holds these.
+    dead = now - timedelta(seconds=settings.DOCUMENT_JOB_STALE_SECONDS)
+    sent = 0
+    for job in DocumentJob.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=dead) | Q(heartbeat_at__isnull=True, started_at__lt=dead)
+    )[:100]:
+        if job.attempts >= settings.DOCUMENT_JOB_MAX_ATTEMPTS:
+            document_job_fail(job_id=job.pk, message=STALE_REFUSAL)
+            continue
+        # Take the job for this redispatch (a second beat racing us finds it fresh).
+        taken = DocumentJob.objects.filter(
+            pk=job.pk, status=JobStatus.RUNNING, heartbeat_at=job.heartbeat_at
+        ).update(heartbeat_at=now)
+        if taken == 1:
+            logger.warning("document job %s lost its worker; running it again", job.pk)
+            sent += document_job_dispatch(job_id=job.pk)
+    return sent
 
 
 # -- run ----------------------------------------------------------------------
@@ -137,7 +166,13 @@ def _claim(job_id: int) -> DocumentJob | None:
     now = timezone.now()
     changed = DocumentJob.objects.filter(
         pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-    ).update(status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, error="")
+    ).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        error="",
+    )
     if changed != 1:
         return None
     return DocumentJob.objects.select_related("requested_by").get(pk=job_id)
@@ -146,7 +181,7 @@ def _claim(job_id: int) -> DocumentJob | None:
 def _set_progress(job_id: int) -> Progress:
     def progress(percent: int) -> None:
         DocumentJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
-            progress=max(0, min(99, int(percent)))
+            progress=max(0, min(99, int(percent))), heartbeat_at=timezone.now()
         )
 
     return progress

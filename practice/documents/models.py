@@ -48,6 +48,10 @@ class DocumentJob(models.Model):
     # Last successful hand-over to the broker; null while the broker was unreachable.
     dispatched_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Touched by the worker while it builds (claim and every progress step): a
+    # running job whose heartbeat is older than DOCUMENT_JOB_STALE_SECONDS lost
+    # its worker and is run again by the beat redispatch.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)

@@ -44,6 +44,39 @@ def render_pdf(template: str, context: dict) -> bytes:
     return document.write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
 
 
+def html_to_pdf(html: str, *, css: str = "") -> tuple[bytes, int]:
+    """One HTML document to unsigned PDF bytes and its number of pages.
+
+    For documents made of parts (the chart export): each part is laid out on
+    its own, so WeasyPrint's memory is bounded by the largest part, not by the
+    whole document.
+    """
+    from weasyprint import CSS, HTML  # heavy: loaded when a PDF is made
+
+    sheets = [CSS(filename=str(PDF_CSS))] + ([CSS(string=css)] if css else [])
+    document = HTML(string=html, url_fetcher=_refuse_fetch, base_url=None).render(
+        stylesheets=sheets
+    )
+    return document.write_pdf(), len(document.pages)
+
+
+def join_pdfs(parts: list[bytes], *, title: str = "", attachments: dict | None = None) -> bytes:
+    """Concatenate unsigned PDFs (in order) into one, with files attached to it
+    (``{name: bytes}``); sign the result once with ``sign_pdf``."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(BytesIO(part)))
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _passphrase() -> bytes | None:
     value = getattr(settings, "PRACTICE_KEY_PASSPHRASE", "") or ""
     return value.encode() if value else None

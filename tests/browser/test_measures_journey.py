@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from notes.measures import services
 from notes.measures.models import GivenBy, MeasureResult
+from notes.plans.models import TreatmentPlan
 from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits
 from tests.factories import PASSWORD
 
@@ -83,6 +84,13 @@ def test_phq9_in_client_mode_and_the_trend(page, sign_in, alice, client_record):
     for width in (1280, 768):
         assert_fits(page, width)
         _shot(page, "trend", width, locator=section)
+
+    # The treatment-plan page shows the same trend (client_record has a plan in effect).
+    plan = TreatmentPlan.objects.filter(client=client_record).latest("version")
+    page.goto(f"/plans/{plan.uuid}/")
+    expect(page.locator("#plan-trend-phq9 circle")).to_have_count(3)
+    assert_accessible(page)
+    _shot(page, "plan-trend", 1280, locator=page.locator(".measures-trends"))
 
     for url in (
         f"/measures/client/{client_record.uuid}/give/gad7/",

@@ -36,6 +36,7 @@ def test_the_lifecycle_is_audited_without_clinical_text(team, alice, sam, sue, a
     assert trail == [
         ("alice", "create", "notes.progressnote"),
         ("alice", "view", "notes.progressnote"),  # the editor
+        ("alice", "view", "plans.treatmentplan"),  # the editor's treatment-plan goals
         ("alice", "update", "notes.progressnote"),  # the autosave
         ("alice", "sign", "notes.progressnote"),
         ("alice", "view", "notes.progressnote"),

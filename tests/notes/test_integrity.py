@@ -137,8 +137,9 @@ def test_verify_audit_chain_fails_on_a_rewritten_note(signed_note, audit_certifi
     call_command("verify_audit_chain")
     assert "Signed records intact" in capsys.readouterr().out
     forged = _forge_progress_note(signed_note)
-    # The addendum's signature covers the note's hash, so it fails with it.
-    with pytest.raises(CommandError, match=f"CHANGED after signing: 2 of 2 .*{forged.uuid}"):
+    # The addendum's signature covers the note's hash, so it fails with it; the
+    # client's treatment plan (tests/conftest.py) is the third signed record.
+    with pytest.raises(CommandError, match=f"CHANGED after signing: 2 of 3 .*{forged.uuid}"):
         call_command("verify_audit_chain")
     assert _failures(forged).get().detail["context"] == "verify_command"
 
@@ -202,3 +203,47 @@ def test_records_hashed_before_the_key_are_rehashed_once_and_only_once(
     with pytest.raises(CommandError, match="already re-hashed"):
         call_command("rehash_signed_records")
     assert not ProgressNote.objects.get(pk=forged.pk).hash_matches()
+
+
+def test_checking_a_chart_exports_records_takes_no_query_per_note(alice, client_record):
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.records import chart_export
+    from contacts.models import ContactNote
+    from notes.models import ProgressNote
+    from practice import integrity
+
+    today = timezone.localdate()
+    for days in (3, 4, 5):
+        sign_progress_note(
+            ProgressNoteFactory(
+                client=client_record, author=alice, service_date=today - timedelta(days=days)
+            ),
+            addenda=[(alice, f"Addendum {days}")],
+        )
+    contact_services.contact_note_create(
+        client=client_record,
+        author=alice,
+        contact_at=timezone.now() - timedelta(hours=1),
+        reason="treatment_update",
+        means=["phone"],
+        minutes=10,
+        billable=False,
+        summary="Spoke with the client.",
+        sign=True,
+    )
+    # The export loads its notes a part at a time, with what the check reads.
+    notes = [
+        *chart_export.progress_notes_part(
+            list(ProgressNote.objects.filter(client=client_record).values_list("id", flat=True))
+        ),
+        *chart_export.contact_notes_part(
+            list(ContactNote.objects.filter(client=client_record).values_list("id", flat=True))
+        ),
+    ]
+    signed = [record for note in notes for record in (note, *note.addenda.all())]
+    assert len(signed) == 7
+    with CaptureQueriesContext(connection) as queries:
+        failed = integrity.check_signed(signed, context="chart_export")
+    assert failed == [] and all(r.integrity_ok for r in signed)
+    assert len(queries) == 0, [q["sql"] for q in queries]

@@ -83,7 +83,7 @@ def test_the_editor_says_so_and_keeps_what_was_typed(draft, alice, login):
     assert draft.end_time == time(10, 53) and draft.subjective != "Typed just now"
     # The autosave answers with the same message, never a 500.
     response = http.post(
-        f"/notes/{draft.uuid}/autosave/", form_data(draft, service_date="0001-01-01")
+        f"/notes/{draft.uuid}/autosave/", form_data(draft, service_date="1999-12-31")
     )
     assert response.status_code == 400
     assert "Check the service date" in response.content.decode()
@@ -92,10 +92,16 @@ def test_the_editor_says_so_and_keeps_what_was_typed(draft, alice, login):
 def test_starting_a_note_on_an_impossible_date_is_refused(client_record, alice, login):
     response = login(alice).post(
         f"/notes/client/{client_record.uuid}/new/",
-        {"format": "soap", "service_type": "individual", "service_date": "0001-01-01"},
+        {"format": "soap", "service_type": "individual", "service_date": "1999-12-31"},
     )
     assert response.status_code == 200
     assert "Check the service date" in response.content.decode()
+    # The far ends of the calendar are refused by the one plausible calendar.
+    response = login(alice).post(
+        f"/notes/client/{client_record.uuid}/new/",
+        {"format": "soap", "service_type": "individual", "service_date": "0001-01-01"},
+    )
+    assert "Choose a date between" in response.content.decode()
     assert not ProgressNote.objects.filter(client=client_record).exists()
 
 

@@ -312,3 +312,17 @@ def test_login_logout_and_failed_login_are_audited(client, alice):
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, user=alice).count() == 1
     client.post(reverse("logout"))
     assert AuditEvent.objects.filter(action=AuditAction.LOGOUT, user=alice).count() == 1
+
+
+def test_seal_audit_chain_command_and_the_beat_task(alice, audit_certificate, capsys, caplog):
+    events = _events(alice, 3)
+    call_command("seal_audit_chain")
+    assert "Sealed 3 events; the chain head is #3 (checkpoint written)" in capsys.readouterr().out
+    _tamper(("DELETE FROM practice_auditevent WHERE id = %s", [events[2].pk]))
+    audit.record(AuditAction.VIEW, user=alice)
+    with pytest.raises(CommandError, match="events were deleted.*archive the checkpoint file"):
+        call_command("seal_audit_chain")
+    # The beat task logs the refusal (ids only) and leaves new events unsealed.
+    audit.seal_task()
+    assert "audit sealer stopped" in caplog.text
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 1

@@ -22,7 +22,14 @@ def _http(user):
 
 def test_a_chart_view_records_every_field(alice, client_record):
     _http(alice).get(reverse("records:chart", args=[client_record.uuid]))
-    event = AuditEvent.objects.filter(action=AuditAction.VIEW, user=alice).get()
+    # The chart's treatment-plan section records its own read of the plan.
+    plan_view = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="plans.treatmentplan")
+    assert plan_view.user == alice and plan_view.client_uuid == client_record.uuid
+    event = (
+        AuditEvent.objects.filter(action=AuditAction.VIEW, user=alice)
+        .exclude(pk=plan_view.pk)
+        .get()
+    )
     assert event.username == "alice" and event.role == "clinician"
     assert event.object_type == "clients.client"
     assert event.object_id == str(client_record.uuid)

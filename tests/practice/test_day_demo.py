@@ -10,6 +10,7 @@ from django.utils import timezone
 from clients.models import Appointment
 from demo import day as day_demo
 from demo import notes as notes_demo
+from demo import plans as plans_demo
 from demo.clients import seed as seed_clients
 from demo.staff import seed_staff
 from notes import services as notes
@@ -34,6 +35,7 @@ def test_a_later_day_gets_appointments_a_draft_and_a_note_to_cosign():
     # The demo as first seeded on an earlier day: notes, but nothing booked today.
     users = seed_staff("demo-password-for-tests")
     clients = seed_clients(users, random.Random(1))
+    plans_demo.seed(users, clients, random.Random(1))  # seed_demo's order: plans first
     notes_demo.seed(users, clients, random.Random(1))
     # The supervisor co-signs the demo note; the clinician signs her draft.
     [waiting] = _awaiting()

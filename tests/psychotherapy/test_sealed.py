@@ -298,3 +298,26 @@ def test_notes_from_before_sealing_are_not_sealed_under_a_reset_password(
     assert legacy.sealed_with == ""
     url = reverse("psychotherapy:detail", kwargs={"note_uuid": legacy.uuid})
     assert "Written before sealing" not in http.get(url).content.decode()
+
+
+def test_each_sign_in_gets_a_new_vault_key(alice, client_record, authored):
+    http = HttpClient()
+    first = http.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    # Signing in again in the same browser, with the vault cookie still there.
+    second = http.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert first.cookies[COOKIE_NAME].value != second.cookies[COOKIE_NAME].value
+
+
+def test_guessing_on_the_unseal_page_is_throttled(
+    alice, ada, client_record, authored, login, settings
+):
+    _redeem("alice", _issue_reset_code(login(ada), alice))
+    http = sign_in("alice", NEW_PASSWORD)
+    url = reverse("psychotherapy:unseal")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        http.post(url, {"secret": "guess", "current_password": NEW_PASSWORD})
+    # Even the right previous password is refused until the window has passed.
+    refused = http.post(url, {"secret": PASSWORD, "current_password": NEW_PASSWORD})
+    assert refused.status_code == 200 and "Too many wrong attempts" in refused.content.decode()
+    detail = reverse("psychotherapy:detail", kwargs={"note_uuid": authored[0].uuid})
+    assert SECRET not in http.get(detail).content.decode()

@@ -11,13 +11,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import billing, contacts, day, measures, notes, process_notes, retention, security
+from demo import (
+    billing,
+    contacts,
+    day,
+    measures,
+    notes,
+    plans,
+    process_notes,
+    retention,
+    schedule,
+    security,
+)
 from demo import clients as clients_demo
 from demo.staff import DEMO_STAFF, seed_staff
 from practice.models import PracticeSettings
 
 # Each feature's demo records, through a seed(users, clients, rng).
 APP_SEEDERS = [
+    plans,  # before the notes: sessions answer to the plan
     notes,
     process_notes,
     contacts,
@@ -26,6 +38,7 @@ APP_SEEDERS = [
     measures,
     security,
     retention,
+    schedule,  # personal representatives and a weekly series (issue 14)
     day,  # last: fills today's gaps on a later run
 ]
 

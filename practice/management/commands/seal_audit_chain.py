@@ -14,7 +14,10 @@ class Command(BaseCommand):
         try:
             result = seal(force_checkpoint=True)
         except ChainBroken as exc:
-            raise CommandError(f"Not sealed: {exc}. Run verify_audit_chain.") from exc
+            raise CommandError(
+                f"Not sealed: {exc}. Run verify_audit_chain. If the database was deliberately "
+                "restored or recreated, archive the checkpoint file (docs/audit-trail.md)."
+            ) from exc
         note = "checkpoint written" if result.checkpoint_written else "no new checkpoint"
         self.stdout.write(
             self.style.SUCCESS(
