@@ -59,6 +59,12 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ``ru_maxrss``: Linux keeps that
+    across ``execve``, so a child would report its parent's peak."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -40,7 +40,7 @@ from contacts.models import NoteStatus as ContactStatus
 from notes.models import EARLIEST_SERVICE_DATE, MAX_SESSION_MINUTES, NoteStatus, ProgressNote
 from practice.dates import day_bounds
 
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import (
@@ -157,7 +158,7 @@ def _insert_items(export: BillingExport, kind: str, candidates) -> int:
     flat. The selected expressions are annotated in ``_ITEM_COLUMNS`` order.
     """
     if kind == ItemKind.SESSION:
-        values = {
+        values: dict[str, Any] = {
             "minutes": F("bill_minutes"),
             "units": F("units"),
             "cpt": F("cpt_code"),

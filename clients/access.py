@@ -10,6 +10,7 @@ that says why. Both are audited.
 from __future__ import annotations
 
 import uuid
+from typing import NoReturn
 
 from django.http import Http404
 
@@ -61,7 +62,7 @@ def can_manage_contacts(user, client: Client) -> bool:
 
 def deny(
     request, client: Client | None, perm: str, *, not_found: bool, object_type="", object_id=""
-):
+) -> NoReturn:
     """Audit a refusal and raise the matching exception (``practice.refusals.deny``
     with this app's reasons)."""
     refusals.deny(
@@ -86,7 +87,7 @@ def get_client_for_user(request, client_uuid: uuid.UUID | str, perm: str = VIEW)
     if not has_perm(request.user, VIEW, client):
         # Reached only through emergency access: flag the page and audit it.
         grant = emergency.active_grant(request.user, client)
-        if getattr(request, "emergency_access", None) is None:
+        if grant is not None and getattr(request, "emergency_access", None) is None:
             request.emergency_access = grant
             emergency.emergency_access_used(request=request, grant=grant)
     return client

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -92,7 +93,9 @@ class NoteView:
     summary_visible: bool
 
 
-def _refuse(request, client, perm: str, message: str, note: ContactNote, *, not_found=False):
+def _refuse(
+    request, client, perm: str, message: str, note: ContactNote, *, not_found=False
+) -> NoReturn:
     try:
         client_access.deny(
             request,

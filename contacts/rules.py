@@ -117,10 +117,10 @@ def validate_note(
     is_emergency: bool,
     justification: str,
     now: datetime | None = None,
-) -> dict[str, str]:
+) -> dict[str | None, str]:
     """Field-level rules; returns {} when the note is acceptable."""
     now = now or timezone.now()
-    errors: dict[str, str] = {}
+    errors: dict[str | None, str] = {}
     if contact_at > now:
         errors["contact_at"] = "The date and time of contact cannot be in the future."
     if reason not in Reason.values:

@@ -241,7 +241,7 @@ def contact_note_update(
     if not ContactNote.objects.select_for_update().filter(pk=note.pk, status=NoteStatus.DRAFT):
         raise ContactNoteRefused({None: "This note was signed meanwhile; add an addendum."})
     note.save()
-    detail = {"fields": sorted(fields)}
+    detail: dict[str, object] = {"fields": sorted(fields)}
     if note.is_emergency:
         detail["emergency"] = True
     audit.record(

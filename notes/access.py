@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -101,7 +102,7 @@ class NoteView:
         return self.level == FULL
 
 
-def _refuse(request, note: ProgressNote, action: str, message: str, *, not_found=False):
+def _refuse(request, note: ProgressNote, action: str, message: str, *, not_found=False) -> NoReturn:
     try:
         client_access.deny(
             request,

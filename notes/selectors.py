@@ -89,8 +89,8 @@ def dashboard_for(user, *, limit: int | None = 10) -> dict:
     cosign = cosign.order_by("signed_at")
     if limit is not None:
         drafts, cosign = drafts[: limit + 1], cosign[: limit + 1]
-    drafts, cosign = list(drafts), list(cosign)
-    more = limit is not None and (len(drafts) > limit or len(cosign) > limit)
+    draft_list, cosign_list = list(drafts), list(cosign)
+    more = limit is not None and (len(draft_list) > limit or len(cosign_list) > limit)
     if limit is not None:
-        drafts, cosign = drafts[:limit], cosign[:limit]
-    return {"drafts": drafts, "cosign": cosign, "more": more}
+        draft_list, cosign_list = draft_list[:limit], cosign_list[:limit]
+    return {"drafts": draft_list, "cosign": cosign_list, "more": more}

@@ -13,6 +13,7 @@ confirmed) or 403 (with a reason that says why).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -32,7 +33,7 @@ class Refused(Exception):
     about several.
     """
 
-    def __init__(self, errors: Mapping[str | None, str] | str, field: str | None = None):
+    def __init__(self, errors: Mapping[Any, str] | str, field: str | None = None):
         if isinstance(errors, str):
             errors = {field: errors}
         self.errors: dict[str | None, str] = dict(errors)
@@ -64,7 +65,7 @@ def deny(
     object_type: str = "",
     object_id: str = "",
     message: str = "",
-):
+) -> NoReturn:
     """Audit a refusal, then raise 404 (``not_found``) or 403 with ``reason``.
 
     ``object_type``/``object_id`` name what was asked for (ids only);

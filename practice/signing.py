@@ -24,7 +24,7 @@ import hmac
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -81,6 +81,16 @@ class FrozenWhenSigned(models.Model):
 
     frozen_label = "signed records"
 
+    if TYPE_CHECKING:  # the fields every concrete signed record has
+        status: str
+        signed_at: datetime | None
+        signer_name: str
+        signer_credentials: str
+        content_hash: str
+        objects: Any
+
+        def signed_content(self) -> dict: ...
+
     class Meta:
         abstract = True
 
@@ -127,6 +137,9 @@ class SignedAddendum(models.Model):
     signer_credentials = models.CharField(max_length=60, blank=True)
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:  # the concrete addendum's ForeignKey to its note
+        note: Any
 
     class Meta:
         abstract = True

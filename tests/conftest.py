@@ -11,9 +11,12 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from clients import services as client_services
 from clients.models import CareTeamRole
@@ -50,6 +53,18 @@ def audit_certificate(settings, practice_certificate):
     settings.PRACTICE_KEY_FILE = practice_certificate / "key.pem"
     settings.PRACTICE_KEY_PASSPHRASE = "test-pass"
     return settings
+
+
+# A Wednesday in the middle of a month: far from midnight, the 1st, and DST changes.
+MIDDAY = datetime(2026, 11, 18, 14, 0)
+
+
+@pytest.fixture
+def frozen_midday():
+    """The clock at 14:00 on a mid-month Wednesday in the practice's time zone
+    (it keeps ticking), for tests about "today", "this month" or "same day"."""
+    with time_machine.travel(timezone.make_aware(MIDDAY), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid as uuid_module
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import factory
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -15,7 +19,9 @@ from clients.models import (
     Diagnosis,
     ReleaseOfInformation,
 )
+from contacts.models import kind_for_reason
 from notes.cpt import suggest_cpt
+from notes.psychotherapy import sealing
 from practice.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -81,11 +87,16 @@ class ReleaseFactory(factory.django.DjangoModelFactory):
 
 
 __all__ = [
+    "AppointmentFactory",
+    "BillingExportFactory",
     "CareTeamMember",
     "ClientFactory",
     "CollateralFactory",
+    "ContactNoteFactory",
     "DiagnosisFactory",
+    "DocumentJobFactory",
     "PASSWORD",
+    "ProcessNoteFactory",
     "ProgressNoteFactory",
     "ReleaseFactory",
     "plan_in_effect",
@@ -138,6 +149,153 @@ def process_note_key(user, password: str = PASSWORD) -> bytes:
 
     return sealing.unlock_with_password(user, password) or sealing.author_key_create(
         author=user, password=password
+    )
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A scheduled 50-minute session tomorrow at 10:00 local. Status changes go
+    through clients.schedule.services in tests that need them."""
+
+    class Meta:
+        model = "clients.Appointment"
+
+    client = factory.SubFactory(ClientFactory)
+    clinician = factory.SubFactory(UserFactory)
+    start = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+        + timedelta(days=1)
+    )
+    duration_minutes = 50
+    service_type = "individual"
+
+
+class ContactNoteFactory(factory.django.DjangoModelFactory):
+    """A draft contact note with the client an hour ago (sign it through
+    contacts.services, or use ``contact_note`` with ``sign=True`` there)."""
+
+    class Meta:
+        model = "contacts.ContactNote"
+
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    contact_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    person_name = factory.LazyAttribute(lambda n: n.client.display_name)
+    relationship = "Client"
+    reason = "treatment_update"
+    kind = factory.LazyAttribute(lambda n: kind_for_reason(n.reason))
+    means = factory.LazyFunction(lambda: ["phone"])
+    summary = "Discussed the week's homework."
+    minutes = 15
+
+
+class ProcessNoteFactory(factory.django.DjangoModelFactory):
+    """A process note sealed with its author's key (``process_note_key``) under the
+    configured key set. Tests of access go through notes.psychotherapy.services,
+    which also grants the author's object permissions."""
+
+    class Meta:
+        model = "psychotherapy.ProcessNote"
+        exclude = ("text", "sealed")
+
+    uuid = factory.LazyFunction(uuid_module.uuid4)
+    client = factory.SubFactory(ClientFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "A private reflection."
+    sealed = factory.LazyAttribute(
+        lambda n: sealing.encrypt_note(process_note_key(n.author), n.uuid, n.text)
+    )
+    ciphertext = factory.LazyAttribute(lambda n: n.sealed[0])
+    key_id = factory.LazyAttribute(lambda n: n.sealed[1])
+    sealed_with = factory.LazyAttribute(lambda n: n.sealed[2])
+
+
+class DocumentJobFactory(factory.django.DjangoModelFactory):
+    """A finished job with one small file already on disk (under
+    settings.PRIVATE_FILES_DIR), so pages and downloads can be tested without
+    rendering or signing a real PDF. ``content`` sets the file's bytes."""
+
+    class Meta:
+        model = "documents.DocumentJob"
+        exclude = ("content",)
+
+    kind = "chart_export"
+    requested_by = factory.SubFactory(UserFactory)
+    params = factory.LazyFunction(
+        lambda: {
+            "start": str(timezone.localdate() - timedelta(days=30)),
+            "end": str(timezone.localdate()),
+        }
+    )
+    status = "done"
+    progress = 100
+    uuid = factory.LazyFunction(uuid_module.uuid4)
+    content = b"%PDF-1.7 small test file"
+    files = factory.LazyAttribute(
+        lambda job: write_job_file(job.uuid, job.content) if job.status == "done" else {}
+    )
+    finished_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+def write_job_file(job_uuid, data: bytes, key: str = "pdf") -> dict:
+    """Put ``data`` where a finished job keeps its file; returns the job's ``files``."""
+    folder = Path(settings.PRIVATE_FILES_DIR) / "jobs" / str(job_uuid)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / key).write_bytes(data)
+    return {
+        key: {
+            "name": f"test-{str(job_uuid)[:8]}.pdf",
+            "path": str((folder / key).relative_to(settings.PRIVATE_FILES_DIR)),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+            "content_type": "application/pdf",
+            "label": "signed PDF",
+            "order": 0,
+        }
+    }
+
+
+class BillingExportFactory(factory.django.DjangoModelFactory):
+    """A live export of last month with no items (use billing.services for real ones)."""
+
+    class Meta:
+        model = "billing.BillingExport"
+
+    created_by = factory.SubFactory(UserFactory)
+    period_start = factory.LazyFunction(
+        lambda: (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    )
+    period_end = factory.LazyFunction(
+        lambda: timezone.localdate().replace(day=1) - timedelta(days=1)
+    )
+
+
+def contact_note(
+    client,
+    author,
+    *,
+    sign=True,
+    minutes=15,
+    billable=False,
+    reason="treatment_update",
+    summary_prefix="SUMMARY",
+    **kw,
+):
+    """A contact note written through the real contacts service (rules, audit,
+    signing), an hour ago by default; the summary names reason and minutes."""
+    from contacts import services
+
+    return services.contact_note_create(
+        client=client,
+        author=author,
+        contact_at=kw.pop("contact_at", timezone.now() - timedelta(hours=1)),
+        reason=reason,
+        means=kw.pop("means", ["phone"]),
+        minutes=minutes,
+        billable=billable,
+        summary=kw.pop("summary", f"{summary_prefix}-{reason}-{minutes}"),
+        sign=sign,
+        **kw,
     )
 
 

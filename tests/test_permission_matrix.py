@@ -16,19 +16,23 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from billing.models import BillingExport
+from billing import services as billing_services
+from billing.services import BILLING_EXPORT
 from clients import services as client_services
 from clients.models import AmendmentRequest, EmergencyAccess
 from clients.records.chart_export import CHART_EXPORT
 from clients.schedule import services as scheduling
 from clients.schedule.models import CalendarFeed
 from contacts import services as contact_services
+from notes import services as note_services
 from notes.plans import services as plan_services
+from notes.psychotherapy import services as pn_services
 from practice.models import AuditEvent, PracticeSettings
 from practice.roles import Role
 from tests.factories import (
     ClientFactory,
     CollateralFactory,
+    DocumentJobFactory,
     ProgressNoteFactory,
     ReleaseFactory,
     UserFactory,
@@ -89,8 +93,6 @@ def objects(matrix_people, client_record, settings, documents_settings):
     """The records the URLs point at. Everything belongs to client_record
     (Alice's caseload, Cleo on its care team), so bob, sue and root are outsiders."""
     settings.PROCESS_NOTES_KEYS = Fernet.generate_key().decode()
-    from notes.psychotherapy import services as pn_services
-
     people = matrix_people
     alice, fran, bob = people["alice"], people["fran"], people["bob"]
     client_services.care_team_add(
@@ -133,10 +135,6 @@ def objects(matrix_people, client_record, settings, documents_settings):
         requested_change="Please correct the date.",
         logged_by=fran,
     )
-    from billing import services as billing_services
-    from notes import services as note_services
-    from practice.documents import jobs
-
     # The client's plan in effect (tests/conftest.py) and Alice's draft revision of it.
     plan = client_record.treatment_plans.get()
     plan_draft = plan_services.plan_start(client=client_record, actor=alice)
@@ -144,25 +142,25 @@ def objects(matrix_people, client_record, settings, documents_settings):
         note=ProgressNoteFactory(client=client_record, author=alice), actor=alice
     )
     progress_draft = ProgressNoteFactory(client=client_record, author=alice)
-    # A finished chart export asked for by the auditor (only she may open it).
-    job = jobs.document_job_start(
-        kind=CHART_EXPORT,
-        requested_by=people["audrey"],
+    # A finished chart export asked for by the auditor (only she may open it): a
+    # ready job row with a small file, not a rendered and signed PDF (the
+    # documents tests cover making them).
+    job = DocumentJobFactory(
+        kind=CHART_EXPORT, requested_by=people["audrey"], client_uuid=client_record.uuid
+    )
+    # A billing export made by the biller: its row and items are recorded as
+    # the worker would, its files are not built.
+    billing_job = DocumentJobFactory(
+        kind=BILLING_EXPORT,
+        requested_by=people["bill"],
         params={
             "start": str(timezone.localdate() - timedelta(days=30)),
             "end": str(timezone.localdate()),
+            "clinician": None,
+            "client": None,
         },
-        client=client_record,
     )
-    jobs.document_job_run(job_id=job.pk)
-    job.refresh_from_db()
-    billing_job = billing_services.billing_export_start(
-        actor=people["bill"],
-        start=timezone.localdate() - timedelta(days=30),
-        end=timezone.localdate(),
-    )
-    jobs.document_job_run(job_id=billing_job.pk)
-    billing_export = BillingExport.objects.get(job_uuid=billing_job.uuid)
+    billing_export = billing_services.billing_export_create(job=billing_job)
     other_client = ClientFactory()
     grant = EmergencyAccess.objects.create(
         client=other_client,

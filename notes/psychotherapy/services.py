@@ -42,9 +42,9 @@ def process_note_create(
 ) -> ProcessNote:
     if not may_write_for(author, client):
         raise ServiceError("Only clinicians on this client's care team can keep process notes.")
-    _require_own_key(author, key)
+    own_key = _require_own_key(author, key)
     note_uuid = uuid.uuid4()
-    token, key_id, sealed_with = sealing.encrypt_note(key, note_uuid, text)
+    token, key_id, sealed_with = sealing.encrypt_note(own_key, note_uuid, text)
     note = ProcessNote(
         uuid=note_uuid,
         client=client,
@@ -70,13 +70,15 @@ def process_note_create(
     return note
 
 
-def _require_own_key(author, key: bytes | None) -> None:
+def _require_own_key(author, key: bytes | None) -> bytes:
+    """The author's own unsealed key, or ProcessNoteSealed."""
     own = sealing.author_key(author)
     if key is None or own is None or own.key_id != sealing.key_id_of(key):
         raise sealing.ProcessNoteSealed(
             "Your process notes are sealed in this session: nothing can be written or read "
             "until you unseal them."
         )
+    return key
 
 
 @sensitive_variables()
@@ -128,8 +130,8 @@ def process_note_update(
     changed: list[str],
     request=None,
 ) -> ProcessNote:
-    _require_own_key(note.author, key)
-    token, key_id, sealed_with = sealing.encrypt_note(key, note.uuid, text)
+    own_key = _require_own_key(note.author, key)
+    token, key_id, sealed_with = sealing.encrypt_note(own_key, note.uuid, text)
     note.ciphertext, note.key_id, note.sealed_with = token, key_id, sealed_with
     note.session_date = session_date
     note.full_clean()

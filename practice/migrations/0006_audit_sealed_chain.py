@@ -97,6 +97,12 @@ def check_legacy_chain(apps, schema_editor):
             "legacy_chain": "intact" if broken_at is None else f"broken at event #{broken_at}",
         },
     )
+    if schema_editor.connection.vendor == "postgresql":
+        # The row above queues a deferred foreign-key check; the index on seq
+        # is created at the end of this migration, and PostgreSQL refuses to
+        # build an index while trigger events are pending ("pending trigger
+        # events" on every database that already had audit rows).
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 

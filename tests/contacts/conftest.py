@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from clients.schedule import services as scheduling
-from contacts import services
-from tests.factories import CollateralFactory, ReleaseFactory
+from tests.factories import CollateralFactory, ReleaseFactory, contact_note
 
 
 @pytest.fixture
@@ -26,18 +25,11 @@ def doctor(client_record):
 
 @pytest.fixture
 def make_note(client_record):
-    def _make(author, *, sign=True, minutes=15, billable=False, reason="treatment_update", **kw):
-        return services.contact_note_create(
-            client=client_record,
-            author=author,
-            contact_at=kw.pop("contact_at", timezone.now() - timedelta(hours=1)),
-            reason=reason,
-            means=kw.pop("means", ["phone"]),
-            minutes=minutes,
-            billable=billable,
-            summary=kw.pop("summary", f"SECRET-{reason}-{minutes}"),
-            sign=sign,
-            **kw,
+    """make_note(author, sign=True, ...): the summary starts with SECRET (leak checks)."""
+
+    def _make(author, **kw):
+        return contact_note(
+            kw.pop("client", client_record), author, summary_prefix="SECRET", **kw
         )
 
     return _make

@@ -20,7 +20,13 @@ from practice.documents import jobs, pdf
 from practice.documents.models import DocumentJob, JobStatus
 from tests.documents.helpers import job_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+# One Redis database for these tests: under pytest-xdist (--dist loadgroup) they
+# all run on the same worker, so no two of them flush or read it at once.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.worker,
+    pytest.mark.xdist_group("redis"),
+]
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
